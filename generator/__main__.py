@@ -1,0 +1,5 @@
+"""Allow ``python -m generator`` as well as the ``badgedir`` script."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,133 @@
+"""The build, top to bottom: load → check → decide tiers → render → write.
+
+Each stage returns new frozen values or diagnostics; nothing is written
+until every stage has succeeded, and then only into a staging folder that
+replaces the output at the very end.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from .api import businesses_json
+from .content import read_content
+from .diagnostics import BuildFailed, Diagnostic, UsageError, errors_in
+from .pages import plan_pages
+from .parallel import default_jobs
+from .render import Renderer, render_pages
+from .site import Site, assemble_site
+from .templates import builtin_dir, template_dirs
+from .write import Staging, check_output_location
+
+
+class Progress:
+    """Receives progress of long stages; the CLI shows it, the library stays silent."""
+
+    def stage(self, name: str, total: int = 0) -> None: ...
+
+    def advance(self, count: int = 1) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    content: Path
+    output: Path
+    as_of: date
+    templates: Path | None = None
+    strict: bool = False
+    jobs: int = field(default_factory=default_jobs)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    files: int
+    bytes: int
+    pages: int
+    tier_counts: dict[str, int]
+    warnings: tuple[Diagnostic, ...]
+    seconds: float
+
+
+def resolve_as_of(text: str | None, environ: dict[str, str] | None = None) -> date:
+    """``--as-of`` if given, else ``SOURCE_DATE_EPOCH`` (reproducible builds), else today in UTC."""
+    environ = os.environ if environ is None else environ
+    if text is not None:
+        try:
+            return date.fromisoformat(text) if len(text) == 10 else _bad_date(text)
+        except ValueError:
+            raise UsageError(f"--as-of: '{text}' is not a date written YYYY-MM-DD") from None
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH: '{epoch}' is not a number of seconds") from None
+    return datetime.now(timezone.utc).date()
+
+
+def _bad_date(text: str) -> date:
+    raise ValueError(text)
+
+
+def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 1,
+              progress: Progress | None = None) -> tuple[Site, list[Diagnostic]]:
+    """Stages 1–3: everything short of rendering.  Raises :class:`BuildFailed` with every problem."""
+    progress = progress or Progress()
+    if not content_dir.is_dir():
+        raise UsageError(f"content folder {content_dir} does not exist")
+    progress.stage("reading content")
+    content, diagnostics = read_content(content_dir, jobs)
+    site = None
+    if content is not None:
+        progress.stage("deciding tiers")
+        site, more = assemble_site(content, as_of)
+        diagnostics += more
+    if strict:
+        diagnostics = [Diagnostic(d.path, d.line, d.message, "error") for d in diagnostics]
+    if site is None or errors_in(diagnostics):
+        raise BuildFailed(errors_in(diagnostics) or diagnostics)
+    return site, sorted(diagnostics)
+
+
+def build(options: BuildOptions, progress: Progress | None = None,
+          clock: Callable[[], float] = time.perf_counter) -> BuildResult:
+    started = clock()
+    progress = progress or Progress()
+    check_output_location(options.content, options.output)
+    site, warnings = load_site(options.content, options.as_of, options.strict, options.jobs, progress)
+    pages = plan_pages(site)
+    renderer = Renderer(site, options.templates)
+    staging = Staging(options.output)
+    try:
+        progress.stage("rendering pages", len(pages))
+        dirs = template_dirs(options.templates)
+        stats, problems = render_pages(renderer, pages, staging.dir, options.jobs, dirs, progress.advance)
+        if problems:
+            raise BuildFailed(problems)
+        staging.stats.add(stats)
+        progress.stage("writing data and assets")
+        _write_data_and_assets(site, options, staging)
+        staging.commit()
+    except BaseException:
+        staging.discard()
+        raise
+    return BuildResult(staging.stats.files, staging.stats.bytes, len(pages), site.tier_counts(),
+                       tuple(warnings), clock() - started)
+
+
+def _write_data_and_assets(site: Site, options: BuildOptions, staging: Staging) -> None:
+    staging.write_text("api/businesses.json", businesses_json(site))
+    for listed in site.entries.values():
+        if listed.logo is not None:
+            staging.write_bytes(f"static/logos/{listed.logo.filename}", listed.logo.data)
+    user_static = options.templates / "static" if options.templates else None
+    overridden: set[str] = set()
+    if user_static and user_static.is_dir():
+        staging.copy_tree(user_static, "static")
+        overridden = {f"static/{p.relative_to(user_static).as_posix()}" for p in user_static.rglob("*") if p.is_file()}
+    staging.copy_tree(builtin_dir("templates") / "static", "static", skip=overridden)

@@ -1,0 +1,59 @@
+"""Errors are data: every stage collects diagnostics instead of raising.
+
+Content written by hand has many mistakes at once; an operator wants to see
+them all in one run (as MkDocs reports every config error), each located as
+``path:line: message`` so an editor can jump to it.  Exceptions are kept for
+bugs and for the few conditions that stop a build as a whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    """One problem found in the content, located by file and line.
+
+    ``path`` is relative to the content folder (or a template name), so the
+    message reads the same on every machine and in every test.
+    """
+
+    path: str
+    line: int
+    message: str
+    level: Level = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        prefix = "warning: " if self.level == "warning" else ""
+        return f"{where}: {prefix}{self.message}"
+
+
+def ContentError(path: str, line: int, message: str) -> Diagnostic:  # noqa: N802 - reads like a type
+    """An error in the content: the build must not publish."""
+    return Diagnostic(path, line, message, "error")
+
+
+def ContentWarning(path: str, line: int, message: str) -> Diagnostic:  # noqa: N802
+    """Something the operator should look at; fatal only with ``--strict``."""
+    return Diagnostic(path, line, message, "warning")
+
+
+def errors_in(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> list[Diagnostic]:
+    return [d for d in diagnostics if d.level == "error"]
+
+
+class BuildFailed(Exception):
+    """The content or templates are not fit to publish; carries every reason."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = sorted(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+class UsageError(Exception):
+    """The command line itself is wrong (exit status 2)."""

@@ -1,0 +1,190 @@
+"""Stage 1: read the content folder into typed values, collecting every problem.
+
+Each file is read on its own (so large directories can be read in parallel,
+see :mod:`generator.parallel`), then :mod:`generator.crosscheck` applies the
+rules that span files.  Paths in diagnostics are relative to the content
+folder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import ContentError, Diagnostic
+from .fields import BUSINESS_FIELDS, FAQ_FIELDS, FORBIDDEN_BUSINESS_KEYS, MAX_FAQ, REGISTER_FIELDS, SITE_FIELDS, VERIFICATION_FIELDS
+from .logos import check_logo_path, read_logo
+from .model import Business, FaqPage, Logo, RegisteredPhone, RegisterEntry, SiteConfig, Source, Verification
+from .validate import Record, check_text, read_record
+from .yamlstrict import YamlList, parse_yaml, read_yaml_file
+
+_FAQ_NAME = re.compile(r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<lang>[a-z]{2,3}))?\.md")
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What one content file yielded: values and diagnostics (picklable, for worker processes)."""
+
+    businesses: list[Business] = field(default_factory=list)
+    logos: dict[str, Logo] = field(default_factory=dict)
+    register: list[RegisterEntry] = field(default_factory=list)
+    verifications: list[Verification] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def content_files(content_dir: Path, folder: str, suffixes: tuple[str, ...] = (".yaml", ".yml")) -> list[Path]:
+    """The files of one content folder, sorted so every build reads them in the same order."""
+    base = content_dir / folder
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.iterdir() if p.suffix in suffixes and not p.name.startswith("."))
+
+
+def load_site(content_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
+    path = content_dir / "site.yaml"
+    if not path.is_file():
+        return None, [ContentError("site.yaml", 0, "missing: every content folder needs a site.yaml (run 'badgedir init DIR' for a starting point)")]
+    raw, problems = read_yaml_file(path, "site.yaml")
+    if raw is None:
+        return None, problems
+    record, problems = read_record(raw, SITE_FIELDS, "site.yaml", "ZZ", what="site.yaml")
+    if record is None:
+        return None, problems
+    language = record.get("language")
+    languages = record.get("languages") or (language or "en",)
+    if language and language != languages[0]:
+        problems.append(ContentError("site.yaml", record.lines["language"], "language: must be the first of 'languages' (or leave one out)"))
+        return None, problems
+    base_url = record.get("base_url")
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
+    return SiteConfig(
+        title=record.get("title"), description=record.get("description", ""),
+        default_region=record.get("default_region"), language=languages[0],
+        base_url=base_url, languages=languages,
+    ), problems
+
+
+def _records(raw, rel: str, what: str) -> tuple[list, list[Diagnostic]]:
+    """A file holds one mapping or a list of mappings."""
+    if isinstance(raw, YamlList):
+        return list(raw), []
+    if raw is None:
+        return [], [ContentError(rel, 1, f"file is empty; expected a {what} or a list of them")]
+    return [raw], []
+
+
+def load_business_file(path: Path, rel: str, region: str, content_dir: Path) -> FileResult:
+    result = FileResult()
+    raw, result.diagnostics = read_yaml_file(path, rel)
+    items, problems = _records(raw, rel, "business")
+    result.diagnostics += problems
+    for item in items:
+        record, problems = read_record(item, BUSINESS_FIELDS, rel, region, FORBIDDEN_BUSINESS_KEYS, "business")
+        result.diagnostics += problems
+        if record is None:
+            continue
+        logo = _business_logo(record, rel, content_dir, result.diagnostics)
+        if logo is False:
+            continue
+        business = _business(record, rel, has_logo=logo is not None)
+        result.businesses.append(business)
+        if logo is not None:
+            result.logos[business.id] = logo
+    return result
+
+
+def _business_logo(record: Record, rel: str, content_dir: Path, problems: list[Diagnostic]) -> Logo | None | bool:
+    """The checked logo, None when there is none, False when it is broken (an error was recorded)."""
+    written = record.get("logo")
+    if written is None:
+        return None
+    path, message = check_logo_path(written, content_dir)
+    logo = None
+    if path is not None:
+        logo, message = read_logo(path, written)
+    if message:
+        problems.append(ContentError(rel, record.lines["logo"], f"logo: {message}"))
+        return False
+    return logo
+
+
+def _business(record: Record, rel: str, has_logo: bool) -> Business:
+    get = record.get
+    return Business(
+        id=get("id"), name=get("name"), whatsapp=get("whatsapp"), company_id=get("company_id"),
+        category=get("category", ""), city=get("city", ""), country=get("country", ""),
+        website=get("website", ""), email=get("email", ""), address=get("address", ""),
+        logo=get("logo") if has_logo else None, description=get("description", ""),
+        source=Source(rel, record.line), whatsapp_source=Source(rel, record.lines["whatsapp"]),
+    )
+
+
+def load_register_file(path: Path, rel: str, region: str) -> FileResult:
+    result = FileResult()
+    raw, result.diagnostics = read_yaml_file(path, rel)
+    items, problems = _records(raw, rel, "register entry")
+    result.diagnostics += problems
+    for item in items:
+        record, problems = read_record(item, REGISTER_FIELDS, rel, region, what="register entry")
+        result.diagnostics += problems
+        if record is not None:
+            phones = tuple(RegisteredPhone(e164, Source(rel, line)) for e164, line in record.get("phones"))
+            result.register.append(RegisterEntry(record.get("company_id"), record.get("legal_name"), phones,
+                                                 Source(rel, record.line)))
+    return result
+
+
+def load_verification_file(path: Path, rel: str, region: str) -> FileResult:
+    result = FileResult()
+    raw, result.diagnostics = read_yaml_file(path, rel)
+    items, problems = _records(raw, rel, "verification record")
+    result.diagnostics += problems
+    for item in items:
+        record, problems = read_record(item, VERIFICATION_FIELDS, rel, region, what="verification record")
+        result.diagnostics += problems
+        if record is None:
+            continue
+        if record.get("expires") <= record.get("verified_on"):
+            result.diagnostics.append(ContentError(rel, record.lines["expires"], "expires: must be after verified_on"))
+            continue
+        result.verifications.append(Verification(
+            business=record.get("business"), whatsapp=record.get("whatsapp"), verified_on=record.get("verified_on"),
+            expires=record.get("expires"), method=record.get("method", ""), revoked=record.get("revoked", False),
+            source=Source(rel, record.line)))
+    return result
+
+
+def load_faq_page(path: Path, rel: str) -> tuple[FaqPage | None, list[Diagnostic]]:
+    """A Markdown page with YAML front matter between two '---' lines."""
+    named = _FAQ_NAME.fullmatch(path.name)
+    if not named:
+        return None, [ContentError(rel, 0, "FAQ file names must be <slug>.md or <slug>.<lang>.md, the slug in lowercase letters, digits and hyphens")]
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, [ContentError(rel, 0, "file is not valid UTF-8")]
+    match = re.match(r"---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|$)", text, re.DOTALL)
+    if not match:
+        return None, [ContentError(rel, 1, "a FAQ page starts with front matter: '---', title: ..., order: ..., '---'")]
+    raw, problems = parse_yaml(match.group(1).encode(), rel)
+    if raw is not None:
+        for node in [raw]:  # front matter lines are offset by the opening '---'
+            _shift_lines(node, 1)
+    record, more = read_record(raw, FAQ_FIELDS, rel, "ZZ", what="front matter", line=1) if not problems else (None, [])
+    problems += more
+    body = text[match.end():]
+    message = check_text(body, MAX_FAQ, multiline=True)
+    if message:
+        problems.append(ContentError(rel, 0, f"body: {message}"))
+    if record is None or message:
+        return None, problems
+    return FaqPage(slug=named["slug"], lang=named["lang"], title=record.get("title"), order=record.get("order", 0),
+                   body=body, source=Source(rel, 1)), problems
+
+
+def _shift_lines(node, offset: int) -> None:
+    node.line += offset
+    for key in getattr(node, "key_lines", {}):
+        node.key_lines[key] += offset

@@ -1,0 +1,117 @@
+"""The typed values that flow forward through the build.
+
+Every stage receives frozen values and returns new ones, so no stage can see
+a half-built object or change what an earlier stage decided.  Dates are
+``datetime.date``; phone numbers are E.164 strings once loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Source:
+    """Where a value was written, relative to the content folder."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    title: str
+    description: str
+    default_region: str
+    language: str
+    base_url: str | None
+    languages: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Business:
+    """One business as its owner described it; its tier is decided later."""
+
+    id: str
+    name: str
+    whatsapp: str  # E.164
+    company_id: str | None
+    category: str
+    city: str
+    country: str  # ISO 3166 alpha-2 of the number's region, "" when not given
+    website: str
+    email: str
+    address: str
+    logo: str | None  # path relative to the content folder, already checked
+    description: str | Mapping[str, str]  # Markdown, or Markdown per language
+    source: Source
+    whatsapp_source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredPhone:
+    e164: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterEntry:
+    """A row of the company register the operator imported."""
+
+    company_id: str
+    legal_name: str
+    phones: tuple[RegisteredPhone, ...]
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """A record of the operator's verification of one business's number."""
+
+    business: str
+    whatsapp: str  # E.164
+    verified_on: date
+    expires: date
+    method: str
+    revoked: bool
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class FaqPage:
+    slug: str
+    lang: str | None  # None: the unsuffixed file, serving every language without its own
+    title: str
+    order: int
+    body: str  # Markdown
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Logo:
+    """A verified business's logo, checked and ready to publish under a content-hashed name."""
+
+    data: bytes
+    extension: str  # "png", "jpg", "webp" or "svg"
+    digest: str
+
+    @property
+    def filename(self) -> str:
+        return f"{self.digest}.{self.extension}"
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """Everything read from the content folder, validated field by field."""
+
+    site: SiteConfig
+    businesses: tuple[Business, ...]  # sorted by id
+    register: Mapping[str, RegisterEntry]
+    verifications: tuple[Verification, ...]
+    faq: tuple[FaqPage, ...]
+    logos: Mapping[str, Logo]  # by business id

@@ -1,0 +1,83 @@
+"""The plan of the output: every page the site will have, before any is rendered.
+
+Planning first lets the build check that no two pages claim one path
+(``b/<id>/`` ids are unique, category slugs are merged) and lets rendering
+be split across processes by simply splitting this list.  These paths are
+the site's public interface.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import FaqPage
+from .site import Site
+from .tiers import TIER_ORDER
+
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One HTML page to render: where it goes, with which template, showing what."""
+
+    path: str  # output path, relative to the output folder
+    template: str
+    kind: str
+    key: str = ""  # business id, category slug, tier or FAQ slug
+    number: int = 1  # page number within a paginated listing
+    lang: str = ""
+
+    @property
+    def root(self) -> str:
+        """Relative prefix from this page to the site root (links stay relative everywhere)."""
+        return "../" * self.path.count("/")
+
+
+def language_prefix(site: Site, lang: str) -> str:
+    return "" if lang == site.config.languages[0] else f"{lang}/"
+
+
+def paginated_path(base: str, number: int) -> str:
+    return f"{base}index.html" if number == 1 else f"{base}page/{number}/index.html"
+
+
+def page_count(items: int) -> int:
+    return max(1, -(-items // PAGE_SIZE))
+
+
+def faq_for_language(site: Site, lang: str) -> list[FaqPage]:
+    """The FAQ pages of one language: its own file where there is one, else the unsuffixed file."""
+    chosen: dict[str, FaqPage] = {}
+    for page in site.faq:
+        if page.lang == lang or (page.lang is None and page.slug not in chosen):
+            chosen[page.slug] = page
+    return sorted(chosen.values(), key=lambda p: (p.order, p.slug))
+
+
+def plan_pages(site: Site) -> list[Page]:
+    pages: list[Page] = []
+    for lang in site.config.languages:
+        pages += _plan_language(site, lang, language_prefix(site, lang))
+    return pages
+
+
+def _plan_language(site: Site, lang: str, prefix: str) -> list[Page]:
+    pages = [Page(paginated_path(prefix, n), "index.html", "home", number=n, lang=lang)
+             for n in range(1, page_count(len(site.alphabetical)) + 1)]
+    pages += [Page(f"{prefix}b/{business_id}/index.html", "business.html", "business", business_id, lang=lang)
+              for business_id in site.entries]
+    pages.append(Page(f"{prefix}category/index.html", "categories.html", "categories", lang=lang))
+    for category in site.categories:
+        pages += [Page(paginated_path(f"{prefix}category/{category.slug}/", n), "category.html", "category",
+                       category.slug, n, lang) for n in range(1, page_count(len(category.ids)) + 1)]
+    for tier in TIER_ORDER:
+        pages += [Page(paginated_path(f"{prefix}tier/{tier.value}/", n), "tier.html", "tier", tier.value, n, lang)
+                  for n in range(1, page_count(len(site.tiers[tier])) + 1)]
+    pages.append(Page(f"{prefix}faq/index.html", "faq_index.html", "faq_index", lang=lang))
+    pages += [Page(f"{prefix}faq/{faq.slug}/index.html", "faq.html", "faq", faq.slug, lang=lang)
+              for faq in faq_for_language(site, lang)]
+    pages.append(Page(f"{prefix}lookup/index.html", "lookup.html", "lookup", lang=lang))
+    if not prefix:
+        pages.append(Page("404.html", "404.html", "404", lang=lang))
+    return pages

@@ -1,0 +1,72 @@
+"""Phone numbers, read strictly and compared exactly.
+
+A badge says "this number belongs to that company", so the comparison must
+never be lenient: both sides are normalised to E.164 strings and compared for
+equality (never ``phonenumbers.is_number_match``, which accepts partial
+matches).  Anything that is not plainly one phone number is refused rather
+than guessed at.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import phonenumbers
+
+_SEPARATORS = re.compile(r"[\s\-.()/\u00a0\u2010-\u2015]")
+_ALLOWED = re.compile(r"\+?[0-9]+")
+MIN_NATIONAL_DIGITS = 7  # shorter numbers are service short codes, not accounts
+
+
+def _ascii_digits(text: str) -> str:
+    """Full-width, Arabic-Indic and other Unicode digits become 0-9."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text)
+
+
+@lru_cache(maxsize=1 << 16)
+def normalise(text: str, region: str) -> tuple[str | None, str | None]:
+    """Return ``(e164, None)`` or ``(None, reason)`` for a number written by a person.
+
+    A number without a country code is read in ``region``; a leading ``00`` is
+    the international prefix, as it is across Europe.
+    """
+    cleaned = _SEPARATORS.sub("", _ascii_digits(text))
+    if not cleaned:
+        return None, "is empty"
+    if re.search(r"[,;|]|\d\+", cleaned):
+        return None, f"'{text}' holds several numbers; write one number per field"
+    if re.search(r"(?i)\d(ext|x|#)", cleaned):
+        return None, f"'{text}' has an extension; write the account's number alone"
+    if not _ALLOWED.fullmatch(cleaned):
+        return None, f"'{text}' is not a phone number: only digits, spaces, '+', '-', '.' and parentheses are allowed"
+    if cleaned.startswith("00"):
+        cleaned = "+" + cleaned[2:]
+    try:
+        number = phonenumbers.parse(cleaned, None if cleaned.startswith("+") else region)
+    except phonenumbers.NumberParseException:
+        return None, f"'{text}' is not a valid phone number"
+    if len(str(number.national_number)) < MIN_NATIONAL_DIGITS:
+        return None, f"'{text}' is a short code, not a phone number an account can use"
+    if not phonenumbers.is_valid_number(number):
+        where = "" if cleaned.startswith("+") else f" in region {region}"
+        return None, f"'{text}' is not a valid phone number{where}"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
+
+
+@lru_cache(maxsize=1 << 16)
+def international(e164: str) -> str:
+    """``+34600123456`` → ``+34 600 12 34 56``, for people to read."""
+    number = phonenumbers.parse(e164, None)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def wa_me_digits(e164: str) -> str:
+    """The digits of a click-to-chat link: https://wa.me/<digits>."""
+    return e164.lstrip("+")
+
+
+def is_region(code: str) -> bool:
+    return code in phonenumbers.SUPPORTED_REGIONS

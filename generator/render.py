@@ -1,0 +1,192 @@
+"""Stage 4: turn planned pages into HTML strings.
+
+A :class:`Renderer` holds what every page of one build shares (the site,
+the template environment, per-language views built once), then renders any
+:class:`~generator.pages.Page` on request.  It is built in the parent
+process and inherited by forked workers, so nothing large is pickled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .diagnostics import Diagnostic
+from .parallel import chunks, map_in_processes
+from .write import WriteStats, write_file
+from .pages import PAGE_SIZE, Page, faq_for_language, language_prefix, page_count, paginated_path
+from .markup import render_markdown
+from .site import Site
+from .templates import make_environment, template_diagnostic
+from .tiers import TIER_ORDER, Tier
+from .views import BusinessView, CategoryView, Language, business_view, category_views, cities
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    number: int
+    count: int
+    previous_href: str | None
+    next_href: str | None
+    first_item: int
+    last_item: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class SiteView:
+    title: str
+    description: str
+    language: str
+    languages: tuple[str, ...]
+    base_url: str | None
+    categories: tuple[CategoryView, ...]
+    cities: tuple[str, ...]
+    tiers: tuple[str, ...]
+    tier_counts: dict[str, int]
+    total: int
+    as_of: str
+
+
+@dataclass(frozen=True, slots=True)
+class Alternate:
+    lang: str
+    href: str  # relative to the site root
+
+
+class Renderer:
+    def __init__(self, site: Site, user_templates: Path | None) -> None:
+        self.site = site
+        self.languages = {lang: Language(lang) for lang in site.config.languages}
+        self.envs = {lang: make_environment(user_templates, language.catalogue) for lang, language in self.languages.items()}
+        self.categories = category_views(site)
+        self.cities = cities(site)
+        self._cards: dict[str, dict[str, BusinessView]] = {}
+        self._templates: dict[tuple[str, str], jinja2.Template] = {}
+
+    def template(self, name: str, lang: str) -> jinja2.Template:
+        """One compiled template per page kind and language, reused for every page."""
+        key = (name, lang)
+        if key not in self._templates:
+            self._templates[key] = self.envs[lang].get_template(name)
+        return self._templates[key]
+
+    def card(self, business_id: str, lang: str) -> BusinessView:
+        """A business as listings show it; cached, since it appears on several listings."""
+        cache = self._cards.setdefault(lang, {})
+        if business_id not in cache:
+            cache[business_id] = business_view(self.site.entries[business_id], self.languages[lang], detailed=False)
+        return cache[business_id]
+
+    def site_view(self, lang: str) -> SiteView:
+        config = self.site.config
+        return SiteView(
+            title=config.title, description=config.description, language=lang, languages=config.languages,
+            base_url=config.base_url, categories=self.categories, cities=self.cities,
+            tiers=tuple(t.value for t in TIER_ORDER), tier_counts=self.site.tier_counts(),
+            total=len(self.site.entries), as_of=self.languages[lang].date(self.site.as_of.isoformat()),
+        )
+
+    def render(self, page: Page) -> str:
+        language = self.languages[page.lang]
+        context = self._context(page, language)
+        template = self.template(page.template, page.lang)
+        return template.render(context)
+
+    def _context(self, page: Page, language: Language) -> dict[str, Any]:
+        prefix = language_prefix(self.site, page.lang)
+        site_path = page.path[len(prefix):]
+        context: dict[str, Any] = {
+            "root": page.root, "home": page.root + prefix, "site": self.site_view(page.lang), "page_path": site_path,
+            "lang": page.lang, "badges": {t.value: language.badges[t] for t in TIER_ORDER},
+            "alternates": [Alternate(lang, language_prefix(self.site, lang) + site_path) for lang in self.site.config.languages],
+            "canonical": (self.site.config.base_url + page.path.removesuffix("index.html")) if self.site.config.base_url else None,
+        }
+        handler = getattr(self, f"_page_{page.kind}")
+        context.update(handler(page, language))
+        return context
+
+    def _listing(self, ids: tuple[str, ...], page: Page, base: str) -> dict[str, Any]:
+        count = page_count(len(ids))
+        start = (page.number - 1) * PAGE_SIZE
+        chunk = ids[start:start + PAGE_SIZE]
+        pagination = Pagination(
+            number=page.number, count=count,
+            previous_href=paginated_path(base, page.number - 1) if page.number > 1 else None,
+            next_href=paginated_path(base, page.number + 1) if page.number < count else None,
+            first_item=start + 1 if chunk else 0, last_item=start + len(chunk), total=len(ids),
+        )
+        return {"businesses": [self.card(i, page.lang) for i in chunk], "pagination": pagination}
+
+    def _page_home(self, page: Page, language: Language) -> dict[str, Any]:
+        return self._listing(self.site.alphabetical, page, "")
+
+    def _page_business(self, page: Page, language: Language) -> dict[str, Any]:
+        return {"business": business_view(self.site.entries[page.key], language)}
+
+    def _page_categories(self, page: Page, language: Language) -> dict[str, Any]:
+        return {}
+
+    def _page_category(self, page: Page, language: Language) -> dict[str, Any]:
+        category = next(c for c in self.site.categories if c.slug == page.key)
+        view = next(c for c in self.categories if c.slug == page.key)
+        return {"category": view, **self._listing(category.ids, page, f"category/{category.slug}/")}
+
+    def _page_tier(self, page: Page, language: Language) -> dict[str, Any]:
+        tier = Tier(page.key)
+        return {"tier": language.badges[tier], **self._listing(self.site.tiers[tier], page, f"tier/{tier.value}/")}
+
+    def _page_faq_index(self, page: Page, language: Language) -> dict[str, Any]:
+        return {"faq_pages": [{"title": f.title, "href": f"faq/{f.slug}/index.html", "slug": f.slug}
+                              for f in faq_for_language(self.site, page.lang)]}
+
+    def _page_faq(self, page: Page, language: Language) -> dict[str, Any]:
+        faq = next(f for f in faq_for_language(self.site, page.lang) if f.slug == page.key)
+        return {"faq": {"title": faq.title, "slug": faq.slug, "body": render_markdown(faq.body)},
+                **self._page_faq_index(page, language)}
+
+    def _page_lookup(self, page: Page, language: Language) -> dict[str, Any]:
+        return {}
+
+    def _page_404(self, page: Page, language: Language) -> dict[str, Any]:
+        return {}
+
+
+
+_WORKER: "Renderer | None" = None  # set in the parent before forking workers
+
+
+def render_pages(renderer: Renderer, pages: list[Page], target: Path, jobs: int,
+                 dirs: list[Path], progress=None) -> tuple[WriteStats, list[Diagnostic]]:
+    """Render and write every page into ``target``; template failures come back as diagnostics."""
+    global _WORKER
+    _WORKER = renderer
+    stats, problems = WriteStats(), []
+    batches = [(batch, str(target), dirs) for batch in chunks(pages, max(1, jobs * 16))]
+    try:
+        for batch_stats, batch_problems, count in map_in_processes(_render_batch, batches, jobs, min_items=2 if len(pages) >= 2000 else 10**9):
+            stats.add(batch_stats)
+            problems += batch_problems
+            if progress:
+                progress(count)
+            if problems:
+                break
+    finally:
+        _WORKER = None
+    return stats, problems
+
+
+def _render_batch(task: tuple[list[Page], str, list[Path]]) -> tuple[WriteStats, list[Diagnostic], int]:
+    pages, target, dirs = task
+    renderer, base, stats = _WORKER, Path(target), WriteStats()
+    assert renderer is not None
+    for page in pages:
+        try:
+            html = renderer.render(page)
+        except Exception as exc:  # a user's template can fail in any way; report where
+            return stats, [template_diagnostic(exc, dirs)], len(pages)
+        write_file(base, page.path, html.encode("utf-8"), stats)
+    return stats, [], len(pages)

@@ -1,0 +1,24 @@
+"""``badgedir init DIR``: a new directory that builds at once.
+
+Copies the starter content (one business of each tier, with its register row
+and verification record) and the default FAQ pages, both shipped inside the
+package so a plain ``pip install`` has them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .diagnostics import UsageError
+from .templates import builtin_dir
+
+STARTER = Path(__file__).parent / "starter"
+
+
+def create_directory(target: Path) -> list[Path]:
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UsageError(f"{target} already exists and is not empty")
+    shutil.copytree(STARTER, target, dirs_exist_ok=True)
+    shutil.copytree(builtin_dir("faq"), target / "faq", dirs_exist_ok=True)
+    return sorted(p for p in target.rglob("*") if p.is_file())

@@ -1,0 +1,112 @@
+"""Stage 3: decide every tier and arrange the directory as visitors will see it.
+
+Takes the checked :class:`~generator.model.Content` and returns a
+:class:`Site`: each business with its :class:`~generator.tiers.TierDecision`,
+the A–Z order, categories and tier groups.  The rules that depend on a
+decided tier (a name that claims a badge it has not earned, a look-alike of
+a verified business) run here too.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from .diagnostics import ContentError, ContentWarning, Diagnostic
+from .impostors import find_impostors
+from .model import Business, Content, FaqPage, Logo, SiteConfig
+from .namecheck import badge_claim_in_name
+from .slugs import fold, slugify
+from .tiers import TIER_ORDER, Tier, TierDecision, decide_tier
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A business as the directory shows it."""
+
+    business: Business
+    decision: TierDecision
+    logo: Logo | None  # only ever set for verified businesses
+    imitates: Business | None  # the verified business whose name this one resembles
+    category_slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    slug: str
+    name: str
+    ids: tuple[str, ...]  # A–Z
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    config: SiteConfig
+    as_of: date
+    entries: Mapping[str, Listed]  # by id, sorted by id
+    alphabetical: tuple[str, ...]
+    categories: tuple[Category, ...]
+    tiers: Mapping[Tier, tuple[str, ...]]
+    faq: tuple[FaqPage, ...]
+
+    def tier_counts(self) -> dict[str, int]:
+        return {tier.value: len(self.tiers[tier]) for tier in TIER_ORDER}
+
+
+def assemble_site(content: Content, as_of: date) -> tuple[Site | None, list[Diagnostic]]:
+    records = defaultdict(list)
+    for record in content.verifications:
+        records[record.business].append(record)
+    decisions = {
+        b.id: decide_tier(b, content.register.get(b.company_id) if b.company_id else None, records[b.id], as_of)
+        for b in content.businesses
+    }
+    diagnostics = _decision_warnings(content, decisions)
+    for business in content.businesses:
+        claim = badge_claim_in_name(business.name, decisions[business.id].tier)
+        if claim:
+            diagnostics.append(ContentError(business.source.path, business.source.line, f"name: {claim}"))
+    if any(d.level == "error" for d in diagnostics):
+        return None, diagnostics
+    verified = [b for b in content.businesses if decisions[b.id].tier is Tier.VERIFIED]
+    imitations = find_impostors(content.businesses, verified)
+    by_id = {b.id: b for b in content.businesses}
+    for business_id, original in sorted(imitations.items()):
+        source = by_id[business_id].source
+        diagnostics.append(ContentWarning(source.path, source.line,
+                                          f"name: '{by_id[business_id].name}' resembles verified '{original.name}' ({original.id}) but uses another number"))
+    category_names: dict[str, str] = {}
+    for business in content.businesses:
+        if business.category:
+            category_names.setdefault(slugify(business.category), business.category)
+    entries = {
+        b.id: Listed(b, decisions[b.id], content.logos.get(b.id) if decisions[b.id].tier is Tier.VERIFIED else None,
+                     imitations.get(b.id), slugify(b.category) if b.category else "")
+        for b in content.businesses
+    }
+    alphabetical = tuple(sorted(entries, key=lambda i: (fold(entries[i].business.name), i)))
+    members: dict[str, list[str]] = defaultdict(list)
+    tiers: dict[Tier, list[str]] = {tier: [] for tier in TIER_ORDER}
+    for business_id in alphabetical:
+        listed = entries[business_id]
+        if listed.category_slug:
+            members[listed.category_slug].append(business_id)
+        tiers[listed.decision.tier].append(business_id)
+    categories = tuple(Category(slug, category_names[slug], tuple(ids))
+                       for slug, ids in sorted(members.items(), key=lambda kv: fold(category_names[kv[0]])))
+    return Site(content.site, as_of, entries, alphabetical, categories,
+                {tier: tuple(ids) for tier, ids in tiers.items()}, content.faq), diagnostics
+
+
+def _decision_warnings(content: Content, decisions: Mapping[str, TierDecision]) -> list[Diagnostic]:
+    """Turn the reasons an operator should act on into build warnings."""
+    from .reasons import reason_text
+
+    warnings = []
+    for business in content.businesses:
+        for reason in decisions[business.id].reasons:
+            if reason.warning:
+                where = reason.source or business.source
+                warnings.append(ContentWarning(where.path, where.line, f"{business.id}: {reason_text(reason, str)}"))
+    return warnings

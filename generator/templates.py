@@ -1,0 +1,64 @@
+"""The Jinja2 environment: user templates first, then the built-in ones.
+
+Strict from the start — ``autoescape`` on for every template (content is
+hostile) and ``StrictUndefined`` (a typo in a template is an error, not an
+empty string).  A user's ``--templates`` folder overrides any built-in
+template by name; ``default/NAME`` always reaches the built-in one, so an
+override can ``{% extends "default/business.html" %}`` and change one block.
+"""
+
+from __future__ import annotations
+
+import gettext
+import traceback
+from pathlib import Path
+
+import jinja2
+
+from .diagnostics import Diagnostic
+
+
+def builtin_dir(name: str) -> Path:
+    """A folder shipped with badgedir: inside the installed package, or at the top of a source checkout."""
+    here = Path(__file__).parent
+    bundled = here / "_bundled" / name
+    return bundled if bundled.is_dir() else here.parent / (name if name != "faq" else "content/faq")
+
+
+def make_environment(user_templates: Path | None, catalogue: gettext.NullTranslations | None = None) -> jinja2.Environment:
+    builtin = jinja2.FileSystemLoader(builtin_dir("templates"))
+    loaders: list[jinja2.BaseLoader] = []
+    if user_templates is not None:
+        loaders.append(jinja2.FileSystemLoader(user_templates))
+    loaders.append(builtin)
+    loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({"default": builtin}), *loaders])
+    env = jinja2.Environment(
+        loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"], keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+        auto_reload=False, cache_size=-1,
+    )
+    env.install_gettext_translations(catalogue or gettext.NullTranslations(), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def template_dirs(user_templates: Path | None) -> list[Path]:
+    return ([user_templates] if user_templates else []) + [builtin_dir("templates")]
+
+
+def template_diagnostic(exc: BaseException, dirs: list[Path]) -> Diagnostic:
+    """Locate a template failure as ``template-name:line: message``."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Diagnostic(exc.name or exc.filename or "<template>", exc.lineno or 0, exc.message or str(exc))
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return Diagnostic(exc.name or "<template>", 0, "template not found")
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt", ".svg", ".vcf", ".json")):
+            return Diagnostic(_template_name(Path(frame.filename), dirs), frame.lineno or 0, f"{type(exc).__name__}: {exc}")
+    raise exc
+
+
+def _template_name(path: Path, dirs: list[Path]) -> str:
+    for folder in dirs:
+        if path.is_relative_to(folder):
+            return path.relative_to(folder).as_posix()
+    return path.name
