@@ -66,10 +66,12 @@ def load_site(content_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     ), problems
 
 
-def _records(raw, rel: str, what: str) -> tuple[list, list[Diagnostic]]:
+def _records(raw, rel: str, what: str, unreadable: bool) -> tuple[list, list[Diagnostic]]:
     """A file holds one mapping or a list of mappings."""
     if isinstance(raw, YamlList):
         return list(raw), []
+    if unreadable:
+        return [], []
     if raw is None:
         return [], [ContentError(rel, 1, f"file is empty; expected a {what} or a list of them")]
     return [raw], []
@@ -78,7 +80,7 @@ def _records(raw, rel: str, what: str) -> tuple[list, list[Diagnostic]]:
 def load_business_file(path: Path, rel: str, region: str, content_dir: Path) -> FileResult:
     result = FileResult()
     raw, result.diagnostics = read_yaml_file(path, rel)
-    items, problems = _records(raw, rel, "business")
+    items, problems = _records(raw, rel, "business", bool(result.diagnostics))
     result.diagnostics += problems
     for item in items:
         record, problems = read_record(item, BUSINESS_FIELDS, rel, region, FORBIDDEN_BUSINESS_KEYS, "business")
@@ -124,7 +126,7 @@ def _business(record: Record, rel: str, has_logo: bool) -> Business:
 def load_register_file(path: Path, rel: str, region: str) -> FileResult:
     result = FileResult()
     raw, result.diagnostics = read_yaml_file(path, rel)
-    items, problems = _records(raw, rel, "register entry")
+    items, problems = _records(raw, rel, "register entry", bool(result.diagnostics))
     result.diagnostics += problems
     for item in items:
         record, problems = read_record(item, REGISTER_FIELDS, rel, region, what="register entry")
@@ -139,7 +141,7 @@ def load_register_file(path: Path, rel: str, region: str) -> FileResult:
 def load_verification_file(path: Path, rel: str, region: str) -> FileResult:
     result = FileResult()
     raw, result.diagnostics = read_yaml_file(path, rel)
-    items, problems = _records(raw, rel, "verification record")
+    items, problems = _records(raw, rel, "verification record", bool(result.diagnostics))
     result.diagnostics += problems
     for item in items:
         record, problems = read_record(item, VERIFICATION_FIELDS, rel, region, what="verification record")
