@@ -28,9 +28,13 @@ class Diagnostic:
     level: Level = "error"
 
     def __str__(self) -> str:
+        """``path:line: message``, with anything unprintable a business wrote (terminal escapes,
+        line breaks that would fake another diagnostic, bidi controls) shown as ``\\uXXXX``."""
         where = f"{self.path}:{self.line}" if self.line else self.path
         prefix = "warning: " if self.level == "warning" else ""
-        return f"{where}: {prefix}{self.message}"
+        message = self.message if self.message.isprintable() else "".join(
+            c if c.isprintable() else f"\\u{ord(c):04x}" for c in self.message)
+        return f"{where}: {prefix}{message}"
 
 
 def ContentError(path: str, line: int, message: str) -> Diagnostic:  # noqa: N802 - reads like a type

@@ -51,32 +51,72 @@ def skeleton(text: str) -> str:
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(w for w in re.split(r"[^\w]+", text) if w)
+    """Words split at anything but a letter or digit, with spaced-out letters ("I B E R I A") joined."""
+    words: list[str] = []
+    single: list[str] = []
+    for word in re.split(r"[\W_]+", text) + [""]:
+        if len(word) == 1:
+            single.append(word)
+            continue
+        words += ["".join(single)] if len(single) > 1 else single
+        single = []
+        if word:
+            words.append(word)
+    return tuple(words)
 
 
 def _forms(name: str) -> tuple[tuple[str, ...], ...]:
-    """The word sequences a name is compared by: folded, and folded skeleton."""
-    return _words(fold(name)), _words(fold(skeleton(name)))
+    """The word sequences a name is compared by.
+
+    Folded (case and accents ignored, digits apart: "Iberia24"); the folded
+    skeleton; the skeleton of the name as written and of its capitals, keeping
+    case, so that ``IBERlA`` with a small ``l`` meets ``Iberia`` (whose
+    capitals read ``IBERIA``); and the first two squashed into one word, so
+    ``Iber ia`` meets ``Iberia``.
+    """
+    name = _CAMEL.sub(" ", unicodedata.normalize("NFKC", name))  # "IberiaSupport" is two words
+    forms = [_words(fold(_DIGITS.sub(" ", name))), _words(fold(skeleton(name))),
+             _words(_unmarked(skeleton(name))), _words(_unmarked(skeleton(name.upper())))]
+    forms += [("".join(words),) for words in forms[:2] if len(words) > 1]
+    return tuple(dict.fromkeys(forms))
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+
+
+def _unmarked(text: str) -> str:
+    """``text`` without combining marks (a skeleton is decomposed; its accents would split words)."""
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def find_impostors(businesses: Iterable[Business], verified: list[Business]) -> dict[str, Business]:
     """Map each non-verified business id to the verified business it resembles."""
-    exact: dict[tuple[str, ...], Business] = {}
-    contained: dict[tuple[str, ...], Business] = {}
-    verified_ids = {b.id for b in verified}
-    for original in sorted(verified, key=lambda b: b.id):
-        for words in _forms(original.name):
-            exact.setdefault(words, original)
-            if len(" ".join(words)) >= MIN_CONTAINED_LENGTH:
-                contained.setdefault(words, original)
-    found: dict[str, Business] = {}
-    for business in businesses:
-        if business.id in verified_ids:
-            continue
-        match = _match(business, exact, contained)
-        if match is not None and match.whatsapp != business.whatsapp:
-            found[business.id] = match
-    return found
+    return Resemblance(verified).find(businesses)
+
+
+class Resemblance:
+    """The verified names, indexed once; a live preview checks each edited business against them."""
+
+    def __init__(self, verified: list[Business]) -> None:
+        self.exact: dict[tuple[str, ...], Business] = {}
+        self.contained: dict[tuple[str, ...], Business] = {}
+        self.verified_ids = {b.id for b in verified}
+        for original in sorted(verified, key=lambda b: b.id):
+            for words in _forms(original.name):
+                self.exact.setdefault(words, original)
+                if len(" ".join(words)) >= MIN_CONTAINED_LENGTH:
+                    self.contained.setdefault(words, original)
+
+    def find(self, businesses: Iterable[Business]) -> dict[str, Business]:
+        found: dict[str, Business] = {}
+        for business in businesses:
+            if business.id in self.verified_ids:
+                continue
+            match = _match(business, self.exact, self.contained)
+            if match is not None and match.whatsapp != business.whatsapp:
+                found[business.id] = match
+        return found
 
 
 def _match(business: Business, exact: dict, contained: dict) -> Business | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from .diagnostics import ContentError, Diagnostic
 from .fields import BUSINESS_FIELDS, FAQ_FIELDS, FORBIDDEN_BUSINESS_KEYS, MAX_FAQ, REGISTER_FIELDS, SITE_FIELDS, VERIFICATION_FIELDS
 from .logos import check_logo_path, read_logo
+from .markup import check_markdown
 from .model import Business, FaqPage, Logo, RegisteredPhone, RegisterEntry, SiteConfig, Source, Verification
 from .validate import Record, check_text, read_record
 from .yamlstrict import YamlList, parse_yaml, read_yaml_file
@@ -66,15 +67,15 @@ def load_site(content_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     ), problems
 
 
-def _records(raw, rel: str, what: str, unreadable: bool) -> tuple[list, list[Diagnostic]]:
-    """A file holds one mapping or a list of mappings."""
+def _records(raw, rel: str, what: str, unreadable: bool) -> tuple[list[tuple[object, int]], list[Diagnostic]]:
+    """A file holds one mapping or a list of mappings: each with the line it starts on."""
     if isinstance(raw, YamlList):
-        return list(raw), []
+        return list(zip(raw, raw.item_lines)), []
     if unreadable:
         return [], []
     if raw is None:
         return [], [ContentError(rel, 1, f"file is empty; expected a {what} or a list of them")]
-    return [raw], []
+    return [(raw, getattr(raw, "line", 1))], []
 
 
 def load_business_file(path: Path, rel: str, region: str, content_dir: Path) -> FileResult:
@@ -82,8 +83,8 @@ def load_business_file(path: Path, rel: str, region: str, content_dir: Path) -> 
     raw, result.diagnostics = read_yaml_file(path, rel)
     items, problems = _records(raw, rel, "business", bool(result.diagnostics))
     result.diagnostics += problems
-    for item in items:
-        record, problems = read_record(item, BUSINESS_FIELDS, rel, region, FORBIDDEN_BUSINESS_KEYS, "business")
+    for item, line in items:
+        record, problems = read_record(item, BUSINESS_FIELDS, rel, region, FORBIDDEN_BUSINESS_KEYS, "business", line)
         result.diagnostics += problems
         if record is None:
             continue
@@ -128,8 +129,8 @@ def load_register_file(path: Path, rel: str, region: str) -> FileResult:
     raw, result.diagnostics = read_yaml_file(path, rel)
     items, problems = _records(raw, rel, "register entry", bool(result.diagnostics))
     result.diagnostics += problems
-    for item in items:
-        record, problems = read_record(item, REGISTER_FIELDS, rel, region, what="register entry")
+    for item, line in items:
+        record, problems = read_record(item, REGISTER_FIELDS, rel, region, what="register entry", line=line)
         result.diagnostics += problems
         if record is not None:
             phones = tuple(RegisteredPhone(e164, Source(rel, line)) for e164, line in record.get("phones"))
@@ -143,8 +144,8 @@ def load_verification_file(path: Path, rel: str, region: str) -> FileResult:
     raw, result.diagnostics = read_yaml_file(path, rel)
     items, problems = _records(raw, rel, "verification record", bool(result.diagnostics))
     result.diagnostics += problems
-    for item in items:
-        record, problems = read_record(item, VERIFICATION_FIELDS, rel, region, what="verification record")
+    for item, line in items:
+        record, problems = read_record(item, VERIFICATION_FIELDS, rel, region, what="verification record", line=line)
         result.diagnostics += problems
         if record is None:
             continue
@@ -170,23 +171,15 @@ def load_faq_page(path: Path, rel: str) -> tuple[FaqPage | None, list[Diagnostic
     match = re.match(r"---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|$)", text, re.DOTALL)
     if not match:
         return None, [ContentError(rel, 1, "a FAQ page starts with front matter: '---', title: ..., order: ..., '---'")]
-    raw, problems = parse_yaml(match.group(1).encode(), rel)
-    if raw is not None:
-        for node in [raw]:  # front matter lines are offset by the opening '---'
-            _shift_lines(node, 1)
+    raw, problems = parse_yaml(b"\n" + match.group(1).encode(), rel)  # line 1 is the opening '---'
     record, more = read_record(raw, FAQ_FIELDS, rel, "ZZ", what="front matter", line=1) if not problems else (None, [])
     problems += more
     body = text[match.end():]
-    message = check_text(body, MAX_FAQ, multiline=True)
+    message = check_text(body, MAX_FAQ, multiline=True) or check_markdown(body)
     if message:
-        problems.append(ContentError(rel, 0, f"body: {message}"))
+        problems.append(ContentError(rel, text.count("\n", 0, match.end()) + 1, f"body: {message}"))
     if record is None or message:
         return None, problems
     return FaqPage(slug=named["slug"], lang=named["lang"], title=record.get("title"), order=record.get("order", 0),
                    body=body, source=Source(rel, 1)), problems
 
-
-def _shift_lines(node, offset: int) -> None:
-    node.line += offset
-    for key in getattr(node, "key_lines", {}):
-        node.key_lines[key] += offset

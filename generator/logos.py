@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from .model import Logo
 
 MAX_LOGO_BYTES = 256 * 1024
+MAX_SVG_DEPTH = 32  # nesting of SVG elements; a logo needs a handful, and writing it back out recurses
 SVG_NS = "http://www.w3.org/2000/svg"
 
 _SVG_ELEMENTS = frozenset(
@@ -54,10 +55,11 @@ def check_logo_path(value: str, content_dir: Path) -> tuple[Path | None, str | N
 
 def read_logo(path: Path, written: str) -> tuple[Logo | None, str | None]:
     """Read and check a logo file, returning what will be published."""
-    size = path.stat().st_size
-    if size > MAX_LOGO_BYTES:
+    with path.open("rb") as handle:  # read at most one byte past the cap, whatever stat said
+        data = handle.read(MAX_LOGO_BYTES + 1)
+    if len(data) > MAX_LOGO_BYTES:
+        size = max(path.stat().st_size, len(data))
         return None, f"'{written}' is {size} bytes; logos may be at most {MAX_LOGO_BYTES} bytes"
-    data = path.read_bytes()
     kind = sniff(data)
     if kind is None:
         return None, f"'{written}' is not a PNG, JPEG, WebP or SVG image (checked by its content, not its name)"
@@ -94,12 +96,18 @@ def sanitize_svg(data: bytes) -> tuple[bytes, str | None]:
         return b"", "SVG with a DOCTYPE or entities is not accepted"
     if re.search(rb"<\?xml-stylesheet", data, re.IGNORECASE):
         return b"", "SVG with a stylesheet instruction is not accepted"
+    declared = re.match(rb"\s*<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)", data.lstrip(b"\xef\xbb\xbf"))
+    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8", b"us-ascii"):
+        return b"", "SVG must be encoded as UTF-8"
     try:
+        data.decode("utf-8")
         root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        return b"", f"SVG is not well-formed XML ({exc})"
+    except (ET.ParseError, ValueError, LookupError) as exc:
+        return b"", f"SVG is not well-formed UTF-8 XML ({exc})"
     if root.tag != f"{{{SVG_NS}}}svg":
         return b"", "the root element must be <svg> in the SVG namespace"
+    if _depth(root) > MAX_SVG_DEPTH:
+        return b"", f"elements are nested more than {MAX_SVG_DEPTH} levels deep"
     for element in root.iter():
         if not isinstance(element.tag, str) or not element.tag.startswith(f"{{{SVG_NS}}}"):
             return b"", f"element <{element.tag}> is not allowed in a logo"
@@ -111,7 +119,18 @@ def sanitize_svg(data: bytes) -> tuple[bytes, str | None]:
                 return b"", f"attribute '{attribute}' on <{name}> is not allowed in a logo"
             if "url(" in value.replace(" ", "").lower() and not _SAFE_URL_REF.fullmatch(value.strip()):
                 return b"", f"attribute '{attribute}' on <{name}> refers outside the logo"
-            if re.search(r"(?i)script|&|<", value):
+            if re.search(r"(?i)script|[&<\\]", value):  # '\\' is a CSS escape: "\\75 rl(" reads as "url("
                 return b"", f"attribute '{attribute}' on <{name}> has a value that is not allowed"
     ET.register_namespace("", SVG_NS)
     return ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n", None
+
+
+def _depth(root: ET.Element) -> int:
+    """How deeply elements nest, counted without recursion (the input is hostile)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_SVG_DEPTH:
+            stack.extend((child, depth + 1) for child in element)
+    return deepest

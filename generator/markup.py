@@ -23,13 +23,23 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow noopener noreferrer ugc"
 MAX_BRACKETS_PER_PARAGRAPH = 100  # python-markdown is cubic in unmatched '['
+MAX_NESTING = 20  # python-markdown recurses once per nested list or quote ("1. 1. 1. ..." overflows the stack)
+# A line that opens lists or quotes: its indentation (4 columns a level) and its run of markers.
+_MARKER = r"(?:>|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t]))"
+_OPENING_LINE = re.compile(rf"^([ \t]*)((?:{_MARKER}[ \t]*)+)", re.MULTILINE | re.ASCII)
+_MARKERS = re.compile(_MARKER, re.ASCII)
 
 
 def check_markdown(text: str) -> str | None:
-    """Refuse input that would make the Markdown parser crawl, before it runs."""
-    for paragraph in re.split(r"\n\s*\n", text):
-        if paragraph.count("[") > MAX_BRACKETS_PER_PARAGRAPH:
-            return f"a paragraph has more than {MAX_BRACKETS_PER_PARAGRAPH} '[' characters; split it or remove some links"
+    """Refuse input that would make the Markdown parser crawl or crash, before it runs."""
+    if text.count("[") > MAX_BRACKETS_PER_PARAGRAPH:
+        for paragraph in re.split(r"\n\s*\n", text):
+            if paragraph.count("[") > MAX_BRACKETS_PER_PARAGRAPH:
+                return f"a paragraph has more than {MAX_BRACKETS_PER_PARAGRAPH} '[' characters; split it or remove some links"
+    for line in _OPENING_LINE.finditer(text):
+        depth = len(line.group(1).expandtabs(4)) // 4 + len(_MARKERS.findall(line.group(2)))
+        if depth > MAX_NESTING:
+            return f"lists or quotes are nested more than {MAX_NESTING} levels deep"
     return None
 
 

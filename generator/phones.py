@@ -48,7 +48,8 @@ def normalise(text: str, region: str) -> tuple[str | None, str | None]:
         number = phonenumbers.parse(cleaned, None if cleaned.startswith("+") else region)
     except phonenumbers.NumberParseException:
         return None, f"'{text}' is not a valid phone number"
-    if len(str(number.national_number)) < MIN_NATIONAL_DIGITS:
+    written = cleaned[1 + len(str(number.country_code)):] if cleaned.startswith("+") else cleaned
+    if len(written) < MIN_NATIONAL_DIGITS:  # as written: "+34 000 000 000" is no short code, just invalid
         return None, f"'{text}' is a short code, not a phone number an account can use"
     if not phonenumbers.is_valid_number(number):
         where = "" if cleaned.startswith("+") else f" in region {region}"

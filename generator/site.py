@@ -17,7 +17,7 @@ from datetime import date
 from .diagnostics import ContentError, ContentWarning, Diagnostic
 from .impostors import find_impostors
 from .model import Business, Content, FaqPage, Logo, SiteConfig
-from .namecheck import badge_claim_in_name
+from .namecheck import badge_claims
 from .slugs import fold, slugify
 from .tiers import TIER_ORDER, Tier, TierDecision, decide_tier
 
@@ -62,20 +62,13 @@ def assemble_site(content: Content, as_of: date) -> tuple[Site | None, list[Diag
         b.id: decide_tier(b, content.register.get(b.company_id) if b.company_id else None, records[b.id], as_of)
         for b in content.businesses
     }
-    diagnostics = _decision_warnings(content, decisions)
-    for business in content.businesses:
-        claim = badge_claim_in_name(business.name, decisions[business.id].tier)
-        if claim:
-            diagnostics.append(ContentError(business.source.path, business.source.line, f"name: {claim}"))
+    diagnostics = [d for b in content.businesses for d in business_diagnostics(b, decisions[b.id])]
     if any(d.level == "error" for d in diagnostics):
         return None, diagnostics
     verified = [b for b in content.businesses if decisions[b.id].tier is Tier.VERIFIED]
     imitations = find_impostors(content.businesses, verified)
     by_id = {b.id: b for b in content.businesses}
-    for business_id, original in sorted(imitations.items()):
-        source = by_id[business_id].source
-        diagnostics.append(ContentWarning(source.path, source.line,
-                                          f"name: '{by_id[business_id].name}' resembles verified '{original.name}' ({original.id}) but uses another number"))
+    diagnostics += [impostor_warning(by_id[business_id], original) for business_id, original in sorted(imitations.items())]
     category_names: dict[str, str] = {}
     for business in content.businesses:
         if business.category:
@@ -99,14 +92,23 @@ def assemble_site(content: Content, as_of: date) -> tuple[Site | None, list[Diag
                 {tier: tuple(ids) for tier, ids in tiers.items()}, content.faq), diagnostics
 
 
-def _decision_warnings(content: Content, decisions: Mapping[str, TierDecision]) -> list[Diagnostic]:
-    """Turn the reasons an operator should act on into build warnings."""
+def business_diagnostics(business: Business, decision: TierDecision) -> list[Diagnostic]:
+    """What one decision asks of the operator: its warning reasons, and an error for a badge the name claims.
+
+    Per business, so that a live preview can re-check just the businesses an edit touched.
+    """
     from .reasons import reason_text
 
-    warnings = []
-    for business in content.businesses:
-        for reason in decisions[business.id].reasons:
-            if reason.warning:
-                where = reason.source or business.source
-                warnings.append(ContentWarning(where.path, where.line, f"{business.id}: {reason_text(reason, str)}"))
-    return warnings
+    found = []
+    for reason in decision.reasons:
+        if reason.warning:
+            where = reason.source or business.source
+            found.append(ContentWarning(where.path, where.line, f"{business.id}: {reason_text(reason, str)}"))
+    for field, claim in badge_claims(business, decision.tier):  # name, category, city
+        found.append(ContentError(business.source.path, business.source.line, f"{field}: {claim}"))
+    return found
+
+
+def impostor_warning(business: Business, original: Business) -> Diagnostic:
+    return ContentWarning(business.source.path, business.source.line,
+                          f"name: '{business.name}' resembles verified '{original.name}' ({original.id}) but uses another number")

@@ -22,12 +22,24 @@ from .markup import check_markdown
 from .yamlstrict import YamlList, YamlMap
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _EMAIL = re.compile(r"[^@\s<>\"'(),;:\\\[\]]+@[^@\s<>\"'(),;:\\\[\]]+\.[A-Za-z]{2,}")
 _LANG = re.compile(r"[a-z]{2,3}")
-# Invisible and bidirectional controls let a name read differently than it is.
-_DECEPTIVE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff\u00ad\u2060-\u2064]")
+# Invisible and bidirectional characters let a name read differently than it
+# is ("Iberia" + a Hangul filler looks like "Iberia" but is another name):
+# every format character (Unicode category Cf: zero-width, bidi controls, soft
+# hyphen, tags, ...), the other default-ignorable code points, and the
+# blank-looking letters (Hangul fillers, Braille blank).  Variation selectors
+# are fine only right after an emoji or symbol (see _misplaced_selector).
+_DECEPTIVE = re.compile(
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5"
+    "\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0d\ufeff\uffa0"
+    "\ufff0-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e0fff]")
+_SELECTOR = re.compile("[\ufe0e\ufe0f]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAK = re.compile("[\n\u2028\u2029]")
+MAX_MARKS = 5  # combining marks on one character; more stack over neighbouring text ("Zalgo")
 
 
 class Record:
@@ -97,16 +109,47 @@ def _check(field: Field, value: Any, region: str, country: Any) -> tuple[Any, st
 
 
 def check_text(value: str, max_length: int, multiline: bool = False) -> str | None:
-    """Rules every piece of text obeys, whatever field it is in."""
+    """Rules every piece of text obeys, whatever field it is in.
+
+    The length is checked first, so a huge value is refused before any
+    slower check (or the Markdown parser) reads it.
+    """
     if len(value) > max_length:
         return f"is {len(value)} characters long; the limit is {max_length}"
-    found = _DECEPTIVE.search(value)
+    if value.isascii():
+        found = None
+    else:
+        found = _DECEPTIVE.search(value) or _misplaced_selector(value)
     if found:
         return f"contains an invisible or direction-changing character (U+{ord(found.group()):04X})"
-    control = _CONTROL.search(value)
-    if control or (not multiline and ("\n" in value.strip() or "\t" in value)):
+    control = _CONTROL.search(value.replace("\r\n", "\n") if multiline else value)
+    if control or (not multiline and (_LINE_BREAK.search(value.strip()) or "\t" in value)):
         return "contains control characters or line breaks"
+    if not value.isascii() and _longest_mark_run(value) > MAX_MARKS:
+        return f"stacks more than {MAX_MARKS} combining marks on one character"
     return None
+
+
+def _misplaced_selector(value: str) -> re.Match[str] | None:
+    """A variation selector (U+FE0E/FE0F) anywhere but after an emoji, symbol or keycap digit."""
+    for found in _SELECTOR.finditer(value):
+        before = value[found.start() - 1] if found.start() else ""
+        if not before or not (unicodedata.category(before) in ("So", "Sm", "Sk", "Nd") or before in "#*"):
+            return found
+    return None
+
+
+def _longest_mark_run(value: str) -> int:
+    longest = run = 0
+    for char in value:
+        if char.isascii():
+            run = 0
+        elif unicodedata.category(char) in ("Mn", "Me"):
+            run += 1
+            longest = max(longest, run)
+        else:
+            run = 0
+    return longest
 
 
 def _check_langs(value: Any) -> tuple[Any, str | None]:
@@ -157,16 +200,27 @@ def _id(value: str, region: str, country: Any) -> tuple[Any, str | None]:
 
 
 def _url(value: str, region: str, country: Any) -> tuple[Any, str | None]:
+    """An absolute http(s) URL that goes where it reads.
+
+    Browsers read ``\\`` as ``/`` and decode ``%`` in host names, and
+    ``https://iberia.com@evil.example/`` goes to evil.example: each would let
+    a link read as one site and lead to another, so each is refused.
+    """
     if re.search(r"\s", value):
         return None, "a URL may not contain spaces"
+    if "\\" in value:
+        return None, f"'{value}' may not contain '\\' (browsers read it as '/')"
     try:
         parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError:
         return None, f"'{value}' is not a valid URL"
-    if parts.scheme.lower() not in ("http", "https"):
+    if parts.scheme.lower() not in ("http", "https") or not value.lower().startswith(("http://", "https://")):
         return None, f"'{value}' must be an http:// or https:// URL"
     if not parts.hostname or "@" in parts.netloc:
         return None, f"'{value}' must name a host and carry no user name or password"
+    if "%" in parts.netloc:
+        return None, f"'{value}': write the host name plainly, without '%' escapes"
     return value, None
 
 
@@ -199,7 +253,7 @@ def _bool(value: str, region: str, country: Any) -> tuple[Any, str | None]:
 
 
 def _int(value: str, region: str, country: Any) -> tuple[Any, str | None]:
-    if re.fullmatch(r"-?\d{1,6}", value):
+    if re.fullmatch(r"-?\d{1,6}", value, re.ASCII):
         return int(value), None
     return None, f"'{value}' must be a whole number"
 

@@ -147,7 +147,7 @@ def _build(events) -> Value:  # noqa: C901 - one flat dispatch over event types 
             stack.pop()
             pending_key.pop()
         elif kind is yaml.AliasEvent:
-            raise _Refused(line, "aliases (*name) are not allowed")
+            raise _Refused(line, f"aliases (*{event.anchor}) are not allowed")
         elif kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:

@@ -3,7 +3,9 @@
 ``make_content(tmp_path, files)`` writes a content folder (with a default
 ``site.yaml`` unless the dict gives one); ``build_site`` runs the real build
 through the library (no subprocess) and returns the output folder, or raises
-``BuildFailed`` carrying every diagnostic.
+``BuildFailed`` carrying every diagnostic.  Every successful build is then
+read by :func:`sitecheck.check_site` (no foreign script, event handler,
+unsafe URL or duplicate id anywhere), so each test also guards those rules.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildOptions, build
+from generator.load import load_site as load_site_config
+from sitecheck import check_site
 
 AS_OF = date(2026, 11, 25)
 SITE_YAML = """\
@@ -44,6 +48,10 @@ def make_content(root: Path, files: dict[str, str | bytes]) -> Path:
 def build_site(content: Path, output: Path | None = None, as_of: date = AS_OF, **options) -> Path:
     output = output or content.parent / "output"
     build(BuildOptions(content=content, output=output, as_of=as_of, jobs=options.pop("jobs", 1), **options))
+    config, _ = load_site_config(content)
+    problems = check_site(output, config.base_url if config else None)
+    if problems:
+        pytest.fail("the built site fails the safety check:\n" + "\n".join(problems[:50]), pytrace=False)
     return output
 
 
