@@ -55,6 +55,21 @@ def faq_for_language(site: Site, lang: str) -> list[FaqPage]:
     return sorted(chosen.values(), key=lambda p: (p.order, p.slug))
 
 
+def page_languages(site: Site, page: Page) -> tuple[str, ...]:
+    """The languages ``page`` exists in: what its hreflang links and language switcher may offer.
+
+    Every page exists in every language except the 404 page (only at the
+    root, where hosts look for it) and a FAQ page written only in some
+    languages (``faq/x.es.md`` with no ``faq/x.md``).
+    """
+    if page.kind == "404":
+        return (page.lang,)
+    if page.kind == "faq":
+        return tuple(lang for lang in site.config.languages
+                     if any(faq.slug == page.key for faq in faq_for_language(site, lang)))
+    return site.config.languages
+
+
 def plan_pages(site: Site) -> list[Page]:
     pages: list[Page] = []
     for lang in site.config.languages:

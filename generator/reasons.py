@@ -33,6 +33,17 @@ REASON_TEXT: dict[str, str] = {
     "no_verification": N_("There is no verification by the directory operator."),
 }
 
+# The usual ``method`` values of a verification record, translated in the
+# reason sentence; any other method is shown as written.
+VERIFICATION_METHODS: dict[str, str] = {
+    # Translators: how the directory operator checked a business, shown in brackets after the date.
+    "video-call": N_("video-call"),
+    # Translators: how the directory operator checked a business (by reviewing its documents).
+    "documents": N_("documents"),
+    # Translators: how the directory operator checked a business (by visiting it in person).
+    "site-visit": N_("site-visit"),
+}
+
 
 def reason_text(reason: Reason, gettext: Callable[[str], str],
                 format_date: Callable[[str], str] = str,
@@ -44,6 +55,9 @@ def reason_text(reason: Reason, gettext: Callable[[str], str],
             params[key] = format_date(params[key])
     if "number" in params:
         params["number"] = format_number(params["number"])
-    if params.get("method") == "":
+    method = params.get("method")
+    if method == "":
         params["method"] = gettext("method not recorded")
+    elif method in VERIFICATION_METHODS:
+        params["method"] = gettext(VERIFICATION_METHODS[method])
     return gettext(REASON_TEXT[reason.code]).format(**params)

@@ -67,9 +67,10 @@ class BusinessView:
 class Language:
     """Everything language-specific a page needs: gettext and formatters."""
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, fallback: str | None = None) -> None:
+        """``fallback``: the site's default language, for messages ``code``'s catalogue lacks."""
         self.code = code
-        self.catalogue = translations(code)
+        self.catalogue = translations(code, fallback)
         self.gettext = self.catalogue.gettext
         self.ngettext = self.catalogue.ngettext
 
@@ -122,7 +123,7 @@ def category_views(site: Site) -> tuple[CategoryView, ...]:
 def cities(site: Site) -> tuple[str, ...]:
     from .slugs import fold
 
-    return tuple(sorted({l.business.city for l in site.entries.values() if l.business.city}, key=fold))
+    return tuple(sorted({l.business.city for l in site.entries.values() if l.business.city}, key=lambda c: (fold(c), c)))
 
 
 __all__ = ["BusinessView", "Category", "CategoryView", "Language", "business_view", "category_views", "cities"]
