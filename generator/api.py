@@ -8,24 +8,28 @@ its tier (text in the site's first language, ``source`` as ``path:line``).
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from .reasons import reason_text
-from .site import Site
+from .site import Listed, Site
 from .views import Language, business_path
 from . import phones
 
 
 def businesses_json(site: Site) -> str:
     language = Language(site.config.languages[0])
-    items = []
-    for business_id, listed in site.entries.items():
-        business = listed.business
-        items.append({
-            "id": business.id, "name": business.name, "tier": listed.decision.tier.value,
-            "whatsapp": business.whatsapp, "category": business.category, "city": business.city,
-            "country": business.country, "website": business.website, "url": business_path(business.id),
-            "reasons": [{"text": reason_text(r, language.gettext, language.date, phones.international),
-                         "source": str(r.source) if r.source else ""} for r in listed.decision.reasons],
-        })
+    items = [business_record(listed, language) for listed in site.entries.values()]
     return json.dumps({"as_of": site.as_of.isoformat(), "businesses": items}, ensure_ascii=False,
                       indent=1, sort_keys=False) + "\n"
+
+
+def business_record(listed: Listed, language: Language) -> dict[str, Any]:
+    """One business of ``api/businesses.json`` (a live preview re-encodes just the edited ones)."""
+    business = listed.business
+    return {
+        "id": business.id, "name": business.name, "tier": listed.decision.tier.value,
+        "whatsapp": business.whatsapp, "category": business.category, "city": business.city,
+        "country": business.country, "website": business.website, "url": business_path(business.id),
+        "reasons": [{"text": reason_text(r, language.gettext, language.date, phones.international),
+                     "source": str(r.source) if r.source else ""} for r in listed.decision.reasons],
+    }

@@ -49,6 +49,9 @@ def make_parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="start a new directory with example content and the default FAQ")
     init.add_argument("dir", type=Path, help="folder to create")
 
+    schema = commands.add_parser("schema", help="print the JSON Schema of the content files (published as api/schema.json)")
+    schema.add_argument("kind", nargs="?", choices=("business", "register", "verification", "site"), help="one kind of file only")
+
     serve = commands.add_parser("serve", help="build, serve and rebuild on every change (live preview)")
     content_options(serve)
     serve.add_argument("--templates", type=Path, help="folder of templates overriding the built-in ones")
@@ -134,10 +137,17 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import schema_json
+
+    print(schema_json(args.kind), end="")
+    return 0
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve  # livereload is only imported by this command
 
     return serve(args)
 
 
-_COMMANDS = {"build": _cmd_build, "check": _cmd_check, "explain": _cmd_explain, "init": _cmd_init, "serve": _cmd_serve}
+_COMMANDS = {"build": _cmd_build, "check": _cmd_check, "explain": _cmd_explain, "init": _cmd_init, "schema": _cmd_schema, "serve": _cmd_serve}
