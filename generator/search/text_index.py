@@ -1,0 +1,162 @@
+"""The name search index: what ``search.js`` downloads to answer a query.
+
+Businesses are numbered in the order results are shown — tier (verified
+first), then folded name, then id — so for equally good matches "best first"
+is simply "lowest number first", and a page of results needs only the few
+document chunks holding the lowest matching numbers.  Filters are postings
+lists too (tier is a number range), so filtering needs no per-business data.
+
+Layout under ``search/``:
+
+* ``manifest.json`` — small, fetched first: counts, tier ranges, category and
+  city names, the fold table, the word-file tree, and ``base``, the
+  content-hashed folder holding everything else (a visitor whose browser
+  cached an old manifest gets a clean miss, never a mix of two builds).
+* ``<base>t/<n>.json`` — word files (see ``term_shards``).
+* ``<base>v/<n>.json`` — typo files (see ``typo_index``).
+* ``<base>n/<n>.json`` — businesses by whole folded name, hashed: ranks an
+  exact full-name match first within its tier.
+* ``<base>d/<n>.json`` — businesses ``n*chunk`` … as
+  ``[name, url, category, city, number, warning, warning_url]``.
+* ``<base>f/c<n>.json``, ``<base>f/y<n>.json`` — businesses per category/city.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+
+from generator.search.codec import encode
+from generator.search.fold import FOLD_TABLE, tokens
+from generator.search.records import TIERS, SearchRecord
+from generator.search.term_shards import shard_terms
+from generator.search.typo_index import MIN_WORD, fnv1a, typo_files
+
+FORMAT = 1
+WORD_FILE_LIMIT = 12_000  # bytes of words+postings in one word file
+DOC_CHUNK = 32  # businesses per document file: a page of 10 results touches ≤ 10 of them
+NAMES_PER_FILE = 200  # whole names per exact-name file (~6 KB)
+
+
+def dumps(value: object) -> bytes:
+    """Deterministic compact JSON: same records, same bytes."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def ranked(records: Sequence[SearchRecord]) -> list[SearchRecord]:
+    """Records in result order; a record's position is its document number."""
+    return [records[i] for i in _ranking([tokens(r.name) for r in records], records)]
+
+
+def _ranking(words: Sequence[list[str]], records: Sequence[SearchRecord]) -> list[int]:
+    """Positions of ``records`` in result order: tier, folded name, name, id."""
+    rank = {tier: i for i, tier in enumerate(TIERS)}
+    keyed = sorted((rank[r.tier], " ".join(w), r.name, r.id, i) for i, (w, r) in enumerate(zip(words, records)))
+    return [k[-1] for k in keyed]
+
+
+def _postings(words_by_doc: Sequence[list[str]]) -> tuple[list[str], list[list[int]]]:
+    """Sorted distinct name words, each with the increasing numbers of businesses using it."""
+    table: dict[str, list[int]] = {}
+    for number, words in enumerate(words_by_doc):
+        for word in dict.fromkeys(words):
+            table.setdefault(word, []).append(number)
+    terms = sorted(table)
+    return terms, [table[t] for t in terms]
+
+
+def _tier_starts(docs: Sequence[SearchRecord]) -> list[int]:
+    starts = [0]
+    for tier in TIERS[:-1]:
+        starts.append(starts[-1] + sum(1 for r in docs if r.tier == tier))
+    return [*starts, len(docs)]
+
+
+def _document(record: SearchRecord, category: int, city: int) -> list[object]:
+    row: list[object] = [record.name, record.url, category, city, record.whatsapp_display]
+    if record.warning:
+        row += [record.warning, record.warning_url]
+    return row
+
+
+def _whole_name_files(names: Sequence[str]) -> tuple[int, list[dict[str, str]]]:
+    """Businesses by whole folded name, hashed over files of ~NAMES_PER_FILE names.
+
+    Typing "Librería Álvarez" should put the business of exactly that name above
+    "Casa Álvarez · Librería" of the same tier; word postings cannot tell them
+    apart, one small file keyed by the whole query can.
+    """
+    table: dict[str, list[int]] = {}
+    for number, name in enumerate(names):
+        table.setdefault(name, []).append(number)
+    count = max(1, -(-len(table) // NAMES_PER_FILE))
+    bodies: list[dict[str, str]] = [{} for _ in range(count)]
+    for name, numbers in table.items():
+        bodies[fnv1a(name) % count][name] = encode(numbers)
+    return count, bodies
+
+
+def build_text_index(records: Sequence[SearchRecord]) -> dict[str, bytes]:
+    """Every search file, as ``{path relative to out_dir: bytes}``; no I/O."""
+    words_of = [tokens(r.name) for r in records]
+    order = _ranking(words_of, records)
+    docs = [records[i] for i in order]
+    words_by_doc = [words_of[i] for i in order]
+    categories = sorted({(r.category_slug, r.category) for r in docs if r.category_slug})
+    cities = sorted({r.city for r in docs if r.city})
+    category_number = {slug: i for i, (slug, _) in enumerate(categories)}
+    city_number = {city: i for i, city in enumerate(cities)}
+
+    files: dict[str, bytes] = {}
+    terms, postings = _postings(words_by_doc)
+    shards = shard_terms(terms, postings, WORD_FILE_LIMIT)
+    for number, body in enumerate(shards.files):
+        files[f"t/{number}.json"] = dumps(body)
+    typo_count, typo_bodies = typo_files(terms, postings, shards.home)
+    for number, body in enumerate(typo_bodies):
+        files[f"v/{number}.json"] = dumps(body)
+
+    name_count, name_bodies = _whole_name_files([" ".join(words) for words in words_by_doc])
+    for number, body in enumerate(name_bodies):
+        files[f"n/{number}.json"] = dumps(body)
+
+    by_category: list[list[int]] = [[] for _ in categories]
+    by_city: list[list[int]] = [[] for _ in cities]
+    rows = []
+    for number, record in enumerate(docs):
+        category = category_number.get(record.category_slug, -1)
+        city = city_number.get(record.city, -1)
+        if category >= 0:
+            by_category[category].append(number)
+        if city >= 0:
+            by_city[city].append(number)
+        rows.append(_document(record, category, city))
+    for start in range(0, len(rows), DOC_CHUNK):
+        files[f"d/{start // DOC_CHUNK}.json"] = dumps(rows[start : start + DOC_CHUNK])
+    for number, members in enumerate(by_category):
+        files[f"f/c{number}.json"] = dumps({"p": encode(members)})
+    for number, members in enumerate(by_city):
+        files[f"f/y{number}.json"] = dumps({"p": encode(members)})
+
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.encode() + b"\0" + files[path] + b"\0")
+    base = digest.hexdigest()[:16] + "/"
+    manifest = {
+        "format": FORMAT,
+        "base": base,
+        "count": len(docs),
+        "tiers": _tier_starts(docs),
+        "categories": [list(c) for c in categories],
+        "cities": cities,
+        "fold": dict(FOLD_TABLE),
+        "tree": shards.tree,
+        "chunk": DOC_CHUNK,
+        "typoFiles": typo_count,
+        "nameFiles": name_count,
+        "typoMinWord": MIN_WORD,
+    }
+    out = {f"search/{base}{path}": body for path, body in files.items()}
+    out["search/manifest.json"] = dumps(manifest)
+    return out

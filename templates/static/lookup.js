@@ -1,0 +1,165 @@
+/* badgedir number lookup: "someone wrote to me from this number — who is it?"
+ * Reads a pasted number in any common format, turns it into E.164 with the
+ * default region's rules from lookup/manifest.json, and fetches the one small
+ * file (chosen by a hash of the number) that would list it (format: generator/search/number_index.py).
+ *
+ * Safety: names come from businesses, so all index text goes in through
+ * textContent; index URLs must be relative b/<id>/ paths.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  if (!script || !window.fetch) return;
+  var ROOT = new URL("../", script.src);
+  var BUSINESS_URL = /^b\/[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\/$/;
+  var ICONS = { verified: "\u2713", confirmed: "\u2713", unverified: "?" };
+  // Decimal digits of other scripts that NFKC leaves alone: Arabic-Indic,
+  // Extended Arabic-Indic, Devanagari, Bengali (the first code point of each "0").
+  var DIGIT_ZEROS = [0x660, 0x6f0, 0x966, 0x9e6];
+
+  var manifestPromise = null;
+  function getJSON(path) {
+    return fetch(new URL(path, ROOT)).then(function (r) {
+      if (!r.ok) throw new Error(path + ": HTTP " + r.status);
+      return r.json();
+    });
+  }
+  function manifest() {
+    if (!manifestPromise) {
+      manifestPromise = getJSON("lookup/manifest.json");
+      manifestPromise.catch(function () { manifestPromise = null; });
+    }
+    return manifestPromise;
+  }
+
+  function hashKey(text) { // FNV-1a over code points, as generator/search/typo_index.fnv1a
+    var h = 2166136261;
+    for (var ch of text) h = Math.imul(h ^ ch.codePointAt(0), 16777619) >>> 0;
+    return h;
+  }
+
+  function asciiDigits(text) {
+    return text.normalize("NFKC").replace(/\p{Nd}/gu, function (ch) {
+      var code = ch.codePointAt(0);
+      for (var i = 0; i < DIGIT_ZEROS.length; i++) {
+        if (code >= DIGIT_ZEROS[i] && code <= DIGIT_ZEROS[i] + 9) return String(code - DIGIT_ZEROS[i]);
+      }
+      return ch;
+    });
+  }
+
+  /* A pasted number → E.164, or null when it cannot be a phone number.
+   * "+34 600 12 34 56", "0034-600-123-456", "(600) 12.34.56" (national, read
+   * in the default region), "+44 (0)20 7946 0000", full-width digits… */
+  function normalise(raw, rules) {
+    var s = asciiDigits(raw).trim().replace(/^tel:/i, "");
+    if (/^(\+|00)/.test(s)) s = s.replace(/\(0\)/g, ""); // "+44 (0)20": the (0) is the trunk prefix
+    s = s.replace(/[\s\-.()\/\u2010-\u2015]/g, "");
+    if (!/^\+?[0-9]+$/.test(s)) return null;
+    if (s.charAt(0) !== "+") {
+      if (s.indexOf(rules.internationalPrefix) === 0) s = "+" + s.slice(rules.internationalPrefix.length);
+      else if (s.indexOf("00") === 0) s = "+" + s.slice(2);
+      else {
+        if (rules.trunkPrefix && s.indexOf(rules.trunkPrefix) === 0) s = s.slice(rules.trunkPrefix.length);
+        s = "+" + rules.callingCode + s;
+      }
+    }
+    return /^\+[1-9][0-9]{6,14}$/.test(s) ? s : null;
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  function badge(tier, labels) {
+    var span = el("span", "badge badge--" + tier);
+    span.setAttribute("data-tier", tier);
+    var icon = el("span", "badge__icon", ICONS[tier] || "?");
+    icon.setAttribute("aria-hidden", "true");
+    span.appendChild(icon);
+    span.appendChild(el("span", "badge__label", labels[tier] || ""));
+    return span;
+  }
+  function link(url, text) {
+    if (typeof url !== "string" || !BUSINESS_URL.test(url)) return el("span", "", text);
+    var a = el("a", "", text);
+    a.href = new URL(url, ROOT).href;
+    return a;
+  }
+
+  function setup(box) {
+    var form = box.querySelector("form");
+    var input = box.querySelector("input");
+    var out = box.querySelector(".lookup__result");
+    if (!form || !input || !out) return;
+    var d = box.dataset;
+    var labels = { verified: d.labelVerified, confirmed: d.labelConfirmed, unverified: d.labelUnverified };
+    var generation = 0, timer = 0;
+    form.hidden = false;
+
+    function show(nodes, state) {
+      out.textContent = "";
+      nodes.forEach(function (n) { out.appendChild(n); });
+      box.setAttribute("data-lookup-state", state);
+    }
+    function unknown(number) {
+      var p = el("p", "lookup__unknown", d.msgUnknown + " ");
+      var faq = el("a", "", d.msgFaq);
+      faq.href = d.faqUrl;
+      p.appendChild(faq);
+      return [el("p", "lookup__checked", d.msgChecked.replace("{number}", number)), p];
+    }
+    function found(number, rows) {
+      var list = el("ul", "lookup__list");
+      rows.forEach(function (row) {
+        var li = el("li", "lookup__business lookup__business--" + row[2]);
+        var name = link(row[1], String(row[0]));
+        name.classList.add("lookup__name");
+        li.appendChild(name);
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(badge(String(row[2]), labels));
+        li.appendChild(el("span", "lookup__number", String(row[3])));
+        if (row[4]) {
+          var warn = el("p", "lookup__warning", String(row[4]) + " ");
+          if (row[5] && BUSINESS_URL.test(row[5])) warn.appendChild(link(row[5], d.msgWarningLink));
+          li.appendChild(warn);
+        }
+        list.appendChild(li);
+      });
+      return [el("p", "lookup__checked", d.msgChecked.replace("{number}", number)), el("p", "lookup__found", d.msgFound), list];
+    }
+    function run() {
+      var mine = ++generation;
+      var raw = input.value;
+      if (!raw.trim()) { show([], "idle"); return; }
+      box.setAttribute("data-lookup-state", "pending");
+      manifest().then(function (m) {
+        var number = normalise(raw, m);
+        if (!number) return [el("p", "lookup__invalid", d.msgInvalid)];
+        return getJSON("lookup/" + m.base + (hashKey(number) % m.files) + ".json").then(function (shard) {
+          var rows = Object.prototype.hasOwnProperty.call(shard, number) ? shard[number] : null;
+          return rows && rows.length ? found(number, rows) : unknown(number);
+        });
+      }).then(function (nodes) {
+        if (mine === generation) show(nodes, "done");
+      }, function () {
+        if (mine === generation) show([el("p", "lookup__error", d.msgError)], "done");
+      });
+    }
+    form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); run(); });
+    input.addEventListener("input", function () {
+      // Look up as soon as a pasted or typed number is complete enough.
+      clearTimeout(timer);
+      var digits = asciiDigits(input.value).replace(/\D/g, "").length;
+      if (digits >= 9) timer = setTimeout(run, 400);
+    });
+    input.addEventListener("focus", function () { manifest().catch(function () {}); }, { once: true });
+  }
+
+  function start() { document.querySelectorAll("[data-lookup]").forEach(setup); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
