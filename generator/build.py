@@ -20,7 +20,9 @@ from .diagnostics import BuildFailed, Diagnostic, UsageError, errors_in
 from .pages import plan_pages
 from .parallel import default_jobs
 from .render import Renderer, render_pages
+from .seo import publishing_warnings
 from .site import Site, assemble_site
+from .translations_check import translation_warnings
 from .templates import builtin_dir, template_dirs
 from .write import Staging, check_output_location
 
@@ -86,7 +88,7 @@ def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 
     if content is not None:
         progress.stage("deciding tiers")
         site, more = assemble_site(content, as_of)
-        diagnostics += more
+        diagnostics += more + publishing_warnings(content.site) + translation_warnings(content.site.languages)
     if strict:
         diagnostics = [Diagnostic(d.path, d.line, d.message, "error") for d in diagnostics]
     if site is None or errors_in(diagnostics):
@@ -122,9 +124,13 @@ def build(options: BuildOptions, progress: Progress | None = None,
 
 def _write_data_and_assets(site: Site, options: BuildOptions, staging: Staging) -> None:
     staging.write_text("api/businesses.json", businesses_json(site))
+    from .search.from_site import write_site_search  # search/ and lookup/ indexes (issue #3)
+    write_site_search(site, staging)
     for listed in site.entries.values():
         if listed.logo is not None:
             staging.write_bytes(f"static/logos/{listed.logo.filename}", listed.logo.data)
+    from .publishing import write_publishing_files  # sitemap, robots.txt, schema, vCards, badges (issue #7)
+    write_publishing_files(site, staging, options.jobs)
     user_static = options.templates / "static" if options.templates else None
     overridden: set[str] = set()
     if user_static and user_static.is_dir():

@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from .diagnostics import Diagnostic
 from .parallel import chunks, map_in_processes
 from .write import WriteStats, write_file
-from .pages import PAGE_SIZE, Page, faq_for_language, language_prefix, page_count, paginated_path
+from .publishing import business_page_extras
+from .pages import PAGE_SIZE, Page, faq_for_language, language_prefix, page_count, page_languages, paginated_path
 from .markup import render_markdown
 from .site import Site
 from .templates import make_environment, template_diagnostic
@@ -60,8 +62,11 @@ class Alternate:
 class Renderer:
     def __init__(self, site: Site, user_templates: Path | None) -> None:
         self.site = site
-        self.languages = {lang: Language(lang) for lang in site.config.languages}
+        self.languages = {lang: Language(lang, site.config.languages[0]) for lang in site.config.languages}
         self.envs = {lang: make_environment(user_templates, language.catalogue) for lang, language in self.languages.items()}
+        self._partials: dict[tuple[str, str, str], Markup] = {}
+        for env in self.envs.values():
+            env.globals["partial_cached"] = self._partial_cached
         self.categories = category_views(site)
         self.cities = cities(site)
         self._cards: dict[str, dict[str, BusinessView]] = {}
@@ -80,6 +85,20 @@ class Renderer:
         if business_id not in cache:
             cache[business_id] = business_view(self.site.entries[business_id], self.languages[lang], detailed=False)
         return cache[business_id]
+
+    @jinja2.pass_context
+    def _partial_cached(self, context: jinja2.runtime.Context, name: str) -> Markup:
+        """Render a partial once per language and page depth (like Hugo's partialCached).
+
+        For the parts every page repeats (search box, legend): they may use
+        ``site``, ``root``, ``home``, ``lang`` and ``badges``, nothing page-specific.
+        """
+        key = (name, context["lang"], context["root"])
+        if key not in self._partials:
+            template = self.envs[context["lang"]].get_template(name)
+            shared = {k: context[k] for k in ("site", "root", "home", "lang", "badges")}
+            self._partials[key] = Markup(template.render(shared))
+        return self._partials[key]
 
     def site_view(self, lang: str) -> SiteView:
         config = self.site.config
@@ -102,7 +121,7 @@ class Renderer:
         context: dict[str, Any] = {
             "root": page.root, "home": page.root + prefix, "site": self.site_view(page.lang), "page_path": site_path,
             "lang": page.lang, "badges": {t.value: language.badges[t] for t in TIER_ORDER},
-            "alternates": [Alternate(lang, language_prefix(self.site, lang) + site_path) for lang in self.site.config.languages],
+            "alternates": [Alternate(lang, language_prefix(self.site, lang) + site_path) for lang in page_languages(self.site, page)],
             "canonical": (self.site.config.base_url + page.path.removesuffix("index.html")) if self.site.config.base_url else None,
         }
         handler = getattr(self, f"_page_{page.kind}")
@@ -125,7 +144,8 @@ class Renderer:
         return self._listing(self.site.alphabetical, page, "")
 
     def _page_business(self, page: Page, language: Language) -> dict[str, Any]:
-        return {"business": business_view(self.site.entries[page.key], language)}
+        listed = self.site.entries[page.key]  # JSON-LD, contact card and badge come from publishing (issue #7)
+        return {"business": business_view(listed, language), **business_page_extras(self.site, listed, language)}
 
     def _page_categories(self, page: Page, language: Language) -> dict[str, Any]:
         return {}

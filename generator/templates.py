@@ -14,8 +14,10 @@ import traceback
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from .diagnostics import Diagnostic
+from .i18n import format_number, language_name
 
 
 def builtin_dir(name: str) -> Path:
@@ -38,7 +40,38 @@ def make_environment(user_templates: Path | None, catalogue: gettext.NullTransla
         auto_reload=False, cache_size=-1,
     )
     env.install_gettext_translations(catalogue or gettext.NullTranslations(), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(_fast_gettext(catalogue or gettext.NullTranslations()))
+    env.filters.update(number=_number, language_name=language_name)
     return env
+
+
+@jinja2.pass_context
+def _number(context: jinja2.runtime.Context, value: int) -> str:
+    """``{{ count|number }}``: a count written the page language's way (12,345 / 12.345)."""
+    return format_number(value, context.get("lang") or "en")
+
+
+def _fast_gettext(catalogue: gettext.NullTranslations) -> dict[str, object]:
+    """``_``/``gettext``/``ngettext`` with Jinja's newstyle semantics, memoised.
+
+    Jinja's own newstyle wrappers cost ~20 µs a call; a page makes dozens of
+    calls with the same few messages, which at 100,000 pages is most of the
+    render time.  Same behaviour: the translation is trusted markup, the
+    ``%(name)s`` values are escaped, ``ngettext`` provides ``num``.
+    """
+    translated: dict[str, Markup] = {}
+
+    def gettext_(message: str, /, **variables: object) -> Markup:
+        text = translated.get(message)
+        if text is None:
+            text = translated[message] = Markup(catalogue.gettext(message))
+        return text % variables if variables else text
+
+    def ngettext_(singular: str, plural: str, num: int, /, **variables: object) -> Markup:
+        variables.setdefault("num", num)
+        return Markup(catalogue.ngettext(singular, plural, num)) % variables
+
+    return {"_": gettext_, "gettext": gettext_, "ngettext": ngettext_}
 
 
 def template_dirs(user_templates: Path | None) -> list[Path]:

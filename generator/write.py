@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,9 +52,14 @@ class Staging:
         self.dir = self.output.parent / f".badgedir-staging-{self.output.name}-{os.getpid()}"
         if self.dir.exists():
             shutil.rmtree(self.dir)
-        self.dir.mkdir()
         self.stats = WriteStats()
-        self.write_text(MARKER, MARKER_TEXT)
+        try:  # an interrupt arriving while we set up must not leave the folder behind either
+            self.dir.mkdir()
+            self.sweep_leftovers()
+            self.write_text(MARKER, MARKER_TEXT)
+        except BaseException:
+            self.discard()
+            raise
 
     def write_text(self, rel: str, text: str) -> None:
         self.write_bytes(rel, text.encode("utf-8"))
@@ -66,15 +75,74 @@ class Staging:
                 self.write_bytes(target, path.read_bytes())
 
     def commit(self) -> None:
+        """Swap the staging folder in; the old site is deleted in the background.
+
+        Deleting 100,000 files can take longer than writing them on a slow
+        disk, and nobody waits for it: a detached process removes the renamed
+        old folder, and the next build sweeps up any it left behind.
+        """
         old = self.output.parent / f".badgedir-old-{self.output.name}-{os.getpid()}"
-        if self.output.exists():
-            os.rename(self.output, old)
-        os.rename(self.dir, self.output)
+        with _signals_held():  # Ctrl-C between the two renames would leave no output at all
+            if self.output.exists():
+                os.rename(self.output, old)
+            try:
+                os.rename(self.dir, self.output)
+            except BaseException:
+                if old.exists() and not self.output.exists():
+                    os.rename(old, self.output)
+                raise
         if old.exists():
-            shutil.rmtree(old)
+            remove_in_background(old)
+
+    def sweep_leftovers(self) -> None:
+        """Remove old sites and staging folders that an earlier build left next to the output."""
+        for pattern in (f".badgedir-old-{self.output.name}-*", f".badgedir-staging-{self.output.name}-*"):
+            for leftover in self.output.parent.glob(pattern):
+                if leftover != self.dir and not _owner_alive(leftover):
+                    shutil.rmtree(leftover, ignore_errors=True)
 
     def discard(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block is done (they are delivered right after it).
+
+    Only the main thread can change the mask in a way Python's handlers
+    respect; elsewhere the block simply runs.
+    """
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def remove_in_background(folder: Path) -> None:
+    """Delete a folder we renamed aside, without making the build wait (small ones go at once)."""
+    if sum(1 for _ in zip(range(2000), folder.rglob("*"))) < 2000:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    import subprocess
+
+    subprocess.Popen(["rm", "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def _owner_alive(folder: Path) -> bool:
+    """Staging and old folders end in the pid of the build that made them."""
+    try:
+        os.kill(int(folder.name.rsplit("-", 1)[1]), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_file(base: Path, rel: str, data: bytes, stats: WriteStats) -> None:
