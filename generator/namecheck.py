@@ -16,6 +16,7 @@ claim.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 
 from .impostors import skeleton
@@ -53,6 +54,7 @@ def badge_claims(business: Business, tier: Tier) -> list[tuple[str, str]]:
     return found
 
 
+@lru_cache(maxsize=1 << 14)  # categories and cities repeat across thousands of businesses
 def badge_claim_in_name(name: str, tier: Tier, what: str = "names") -> str | None:
     """Why ``name`` may not be used by a business of ``tier``, or None."""
     for text in (name, unicodedata.normalize("NFKC", name), skeleton(name)):

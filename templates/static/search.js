@@ -390,7 +390,28 @@
       timer = setTimeout(run, 60);
     }
     input.addEventListener("input", schedule);
-    input.addEventListener("focus", function () { manifest().catch(function () {}); }, { once: true });
+    function fillFilters() {
+      // Option lists live in the manifest, not in every page (see search_box.html).
+      return manifest().then(function (m) {
+        [["categories", selects.category], ["cities", selects.city]].forEach(function (pair) {
+          var select = pair[1];
+          if (!select || select.getAttribute("data-fill") !== pair[0]) return;
+          select.removeAttribute("data-fill");
+          m[pair[0]].forEach(function (item) {
+            var option = document.createElement("option");
+            option.value = Array.isArray(item) ? item[0] : item;
+            option.textContent = Array.isArray(item) ? item[1] : item;
+            select.appendChild(option);
+          });
+        });
+      }).catch(function () {});
+    }
+    input.addEventListener("focus", fillFilters, { once: true });
+    var details = box.querySelector("details");
+    if (details) details.addEventListener("toggle", fillFilters);
+    [selects.category, selects.city].forEach(function (select) {
+      if (select) ["focus", "pointerdown"].forEach(function (type) { select.addEventListener(type, fillFilters, { once: true }); });
+    });
     Object.keys(selects).forEach(function (k) { if (selects[k]) selects[k].addEventListener("change", schedule); });
     form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); run(); });
     more.addEventListener("click", function () {

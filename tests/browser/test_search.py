@@ -115,8 +115,9 @@ def test_filter_by_tier(home: Any) -> None:
 
 
 def test_filter_by_category(home: Any) -> None:
-    assert home.locator("#search-category option[value=cafe]").text_content() == "Café (7)"
+    assert home.locator("#search-category option").count() == 1  # options come from the manifest, not every page
     filter_by(home, "Category", "cafe")
+    assert home.locator("#search-category option[value=cafe]").text_content() == "Café"
     found = results(home)  # choosing a filter alone lists its businesses
     assert set(names(found)) == {"Café Niño", "Café Lumière", "Cafetería El Retiro", "Café La Tertulia",
                                  "Cafetería Guadalquivir", "Cafetería Zazpi", "Chocolatería Doña Pepa"}
