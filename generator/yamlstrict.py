@@ -90,6 +90,8 @@ def parse_yaml(data: bytes, rel: str) -> tuple[Value, list[Diagnostic]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
+        if "nesting depth" in str(exc.problem):  # newer libyaml stops deep nesting itself; same rule, same words
+            return None, [ContentError(rel, line, f"nesting deeper than {MAX_DEPTH} levels")]
         return None, [ContentError(rel, line, f"invalid YAML: {exc.problem or exc.context}")]
     except yaml.YAMLError as exc:
         return None, [ContentError(rel, 0, f"invalid YAML: {exc}")]
