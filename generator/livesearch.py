@@ -1,0 +1,222 @@
+"""The search and lookup indexes, kept up to date by a live preview.
+
+Both indexes live in content-hashed folders (``search/<hash>/``,
+``lookup/<hash>/``), so any edit moves every file to a new folder; and the
+search index numbers businesses in result order, so a new or renamed
+business renumbers everything after it.  Recomputing them takes seconds on
+100,000 businesses, so this module recomputes only the files an edit can
+change when the edit cannot renumber anything:
+
+* search: the document files holding the edited businesses and, if their
+  category or city changed, those filter files — when no business was
+  added, removed, renamed or moved to another tier, and the sets of
+  categories and cities are the same;
+* lookup: the files of the edited businesses' old and new numbers — when
+  the count of numbers still calls for the same number of files.
+
+Anything else is rebuilt by the index writers in :mod:`generator.search`
+(``build_text_index``, ``build_number_index``).  The files are returned as
+bytes by path and written by the caller; the folder moves to its new hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+
+from .search.codec import encode
+from .search.from_site import search_records
+from .search.number_index import _row, build_number_index, file_count
+from .search.records import TIERS, SearchRecord
+from .search.text_index import DOC_CHUNK, _document, build_text_index, dumps, ranked
+from .search.typo_index import fnv1a
+from .site import Site
+
+Files = dict[str, bytes]
+
+
+def _content_hash(inner: Mapping[str, bytes]) -> str:
+    """The folder name the index writers give a set of files (same recipe as theirs)."""
+    digest = hashlib.sha256()
+    for path in sorted(inner):
+        digest.update(path.encode() + b"\0" + inner[path] + b"\0")
+    return digest.hexdigest()[:16] + "/"
+
+
+class _Index:
+    """One hashed index folder: its files by inner path, and its manifest."""
+
+    def __init__(self, root: str, files: Files) -> None:
+        self.root = root  # "search/" or "lookup/"
+        self.manifest = json.loads(files[f"{root}manifest.json"])
+        self.base: str = self.manifest["base"]
+        prefix = f"{root}{self.base}"
+        self.inner = {path[len(prefix):]: body for path, body in files.items() if path.startswith(prefix)}
+
+    def rehashed(self, inner: Files) -> "_Index":
+        base = _content_hash(inner)
+        files = {f"{self.root}{base}{path}": body for path, body in inner.items()}
+        files[f"{self.root}manifest.json"] = dumps({**self.manifest, "base": base})
+        return _Index(self.root, files)
+
+    def files(self) -> Files:
+        out = {f"{self.root}{self.base}{path}": body for path, body in self.inner.items()}
+        out[f"{self.root}manifest.json"] = dumps(self.manifest)
+        return out
+
+
+class LiveSearch:
+    """The two indexes of one site, and what they were computed from."""
+
+    def __init__(self, site: Site) -> None:
+        self.region = site.config.default_region
+        self.category_names = {c.slug: c.name for c in site.categories}
+        self.records = {r.id: r for r in search_records(site)}
+        self.in_use = Counter(r.whatsapp for r in self.records.values())
+        for record in self.records.values():
+            record.check()
+        self._rebuild_text()
+        self._rebuild_numbers()
+
+    def files(self) -> Files:
+        return {**self.text.files(), **self.numbers.files()}
+
+    def update(self, site: Site, changed: Iterable[str], rebuild: bool = True) -> bool:
+        """Follow the site after the businesses in ``changed`` were added, edited or removed.
+
+        With ``rebuild=False`` an edit that needs an index rebuilt is left for later: nothing changes and
+        the answer is False; call again (with these ids among ``changed``) to do it.
+        """
+        changed = set(changed)
+        names = {c.slug: c.name for c in site.categories}
+        before = self.records
+        if any(names.get(slug, name) != name for slug, name in self.category_names.items()):
+            records = {r.id: r for r in search_records(site)}  # a category's name changed: every record may
+            changed = records.keys() | before.keys()
+        else:
+            records = dict(before)
+            present = [i for i in changed if i in site.entries]
+            for business_id in changed:
+                records.pop(business_id, None)
+            records.update((r.id, r) for r in search_records(replace(site, entries={i: site.entries[i] for i in present})))
+        changed = {i for i in changed if records.get(i) != before.get(i)}
+        text_in_place = self._text_in_place(before, records, changed)
+        numbers = self._numbers_after(before, records, changed)
+        numbers_in_place = file_count(len(numbers)) == self.file_count
+        if changed and not rebuild and not (text_in_place and numbers_in_place):
+            return False
+        self.records, self.category_names, self.in_use = records, names, numbers
+        if not changed:
+            return True
+        for business_id in changed:
+            if business_id in records:
+                records[business_id].check()
+        if text_in_place:
+            self._patch_text(before, changed)
+        else:
+            self._rebuild_text()
+        if numbers_in_place:
+            self._patch_numbers(before, changed)
+        else:
+            self._rebuild_numbers()
+        return True
+
+    # -- search/ ------------------------------------------------------------
+
+    def _rebuild_text(self) -> None:
+        self.text = _Index("search/", build_text_index(list(self.records.values())))
+        self.docs = ranked(list(self.records.values()))
+        self.doc_number = {r.id: n for n, r in enumerate(self.docs)}
+
+    def _text_in_place(self, before: Mapping[str, SearchRecord], after: Mapping[str, SearchRecord], changed: set[str]) -> bool:
+        """Whether the edits keep every business's number in the search index (no add, remove, rename, new tier)."""
+        for business_id in changed:
+            old, new = before.get(business_id), after.get(business_id)
+            if old is None or new is None or (old.tier, old.name) != (new.tier, new.name):
+                return False
+        moved = any((before[i].category_slug, before[i].category, before[i].city) !=
+                    (after[i].category_slug, after[i].category, after[i].city) for i in changed)
+        return not moved or _facets(before.values()) == _facets(after.values())
+
+    def _patch_text(self, before: Mapping[str, SearchRecord], changed: set[str]) -> None:
+        """Rewrite the document and filter files of businesses edited in place."""
+        categories, cities = _facets(self.records.values())
+        category_number = {slug: i for i, (slug, _) in enumerate(categories)}
+        city_number = {city: i for i, city in enumerate(cities)}
+        for business_id in changed:
+            self.docs[self.doc_number[business_id]] = self.records[business_id]
+        inner = dict(self.text.inner)
+        for chunk in {self.doc_number[i] // DOC_CHUNK for i in changed}:
+            rows = [_document(r, category_number.get(r.category_slug, -1), city_number.get(r.city, -1))
+                    for r in self.docs[chunk * DOC_CHUNK:(chunk + 1) * DOC_CHUNK]]
+            inner[f"d/{chunk}.json"] = dumps(rows)
+        for slug in {s for i in changed if before[i].category_slug != self.records[i].category_slug
+                     for s in (before[i].category_slug, self.records[i].category_slug) if s}:
+            members = [n for n, r in enumerate(self.docs) if r.category_slug == slug]
+            inner[f"f/c{category_number[slug]}.json"] = dumps({"p": encode(members)})
+        for city in {c for i in changed if before[i].city != self.records[i].city
+                     for c in (before[i].city, self.records[i].city) if c}:
+            members = [n for n, r in enumerate(self.docs) if r.city == city]
+            inner[f"f/y{city_number[city]}.json"] = dumps({"p": encode(members)})
+        self.text = self.text.rehashed(inner)
+
+    # -- lookup/ ------------------------------------------------------------
+
+    def _numbers_after(self, before: Mapping[str, SearchRecord], after: Mapping[str, SearchRecord],
+                       changed: set[str]) -> Counter[str]:
+        """How many businesses use each number, after the edits (a copy only when a number changed)."""
+        if all(before.get(i) is not None and after.get(i) is not None and before[i].whatsapp == after[i].whatsapp
+               for i in changed):
+            return self.in_use
+        numbers = Counter(self.in_use)
+        for business_id in changed:
+            if business_id in before:
+                numbers[before[business_id].whatsapp] -= 1
+                if not numbers[before[business_id].whatsapp]:
+                    del numbers[before[business_id].whatsapp]
+            if business_id in after:
+                numbers[after[business_id].whatsapp] += 1
+        return numbers
+
+    def _rebuild_numbers(self) -> None:
+        self.numbers = _Index("lookup/", build_number_index(list(self.records.values()), self.region))
+        self.file_count: int = self.numbers.manifest["files"]
+        self.by_file: dict[int, set[str]] = {}
+        for record in self.records.values():
+            self.by_file.setdefault(self._file_of(record), set()).add(record.id)
+
+    def _file_of(self, record: SearchRecord) -> int:
+        return fnv1a(record.whatsapp) % self.file_count
+
+    def _patch_numbers(self, before: Mapping[str, SearchRecord], changed: set[str]) -> None:
+        """Rewrite the files of the edited businesses' old and new numbers."""
+        touched = set()
+        for business_id in changed:
+            for record, keep in ((before.get(business_id), False), (self.records.get(business_id), True)):
+                if record is not None:
+                    number = self._file_of(record)
+                    touched.add(number)
+                    members = self.by_file.setdefault(number, set())
+                    (members.add if keep else members.discard)(business_id)
+        inner = dict(self.numbers.inner)
+        for number in touched:
+            inner[f"{number}.json"] = dumps(_number_file(self.records[i] for i in self.by_file[number]))
+        self.numbers = self.numbers.rehashed(inner)
+
+
+def _facets(records: Iterable[SearchRecord]) -> tuple[list[tuple[str, str]], list[str]]:
+    records = list(records)
+    return (sorted({(r.category_slug, r.category) for r in records if r.category_slug}),
+            sorted({r.city for r in records if r.city}))
+
+
+def _number_file(records: Iterable[SearchRecord]) -> dict[str, list[list[object]]]:
+    """One lookup file's table, as ``build_number_index`` lays it out (best tier first on a shared number)."""
+    rank = {tier: i for i, tier in enumerate(TIERS)}
+    table: dict[str, list[list[object]]] = {}
+    for record in sorted(records, key=lambda r: (rank[r.tier], r.name, r.id)):
+        table.setdefault(record.whatsapp, []).append(_row(record))
+    return table

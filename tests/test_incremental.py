@@ -1,0 +1,357 @@
+"""The live preview's incremental rebuilds equal a clean build, after any sequence of edits.
+
+A seeded random walk edits a small directory the ways an operator does —
+renames, new numbers, categories, businesses added, deleted and moved between
+files, register rows and verification records changed, logos replaced,
+templates overridden and edited, FAQ pages, broken files that are later
+fixed — and after every step compares the folder the preview serves, byte for
+byte and file for file, with a fresh ``build()`` of the same content.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from conftest import AS_OF, LOGO_SVG, SITE_YAML, build_site
+from generator.build import load_site
+from generator.incremental import IncrementalBuilder
+
+CATEGORIES = ["Café", "Airline", "Bakery", "Pharmacy", "Cafe", ""]  # "Café" and "Cafe" share a slug
+CITIES = ["Madrid", "Sevilla", "Bilbao", "", "Ávila"]
+WORDS = ["Brisa", "Niño", "Sol", "Luna", "Mar", "Aerolíneas", "Farmacia", "Panadería", "Zeta", "Alba"]
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def folders(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_dir()}
+
+
+def assert_same_site(served: Path, fresh: Path) -> None:
+    a, b = tree(served), tree(fresh)
+    assert sorted(a.keys() - b.keys()) == [], "files only in the served folder"
+    assert sorted(b.keys() - a.keys()) == [], "files missing from the served folder"
+    assert [p for p in sorted(a) if a[p] != b[p]] == []
+    assert folders(served) == folders(fresh)
+
+
+@dataclass
+class Directory:
+    """The content as data; ``write`` puts the files that changed on disk and says which."""
+
+    root: Path
+    rng: random.Random
+    businesses: dict[str, dict] = field(default_factory=dict)  # id → fields, with "file"
+    register: dict[str, list[str]] = field(default_factory=dict)  # company_id → phones
+    records: list[dict] = field(default_factory=list)
+    logos: dict[str, str] = field(default_factory=dict)  # logo file → svg text
+    templates: dict[str, str] = field(default_factory=dict)
+    faq: dict[str, str] = field(default_factory=dict)
+    broken: dict[str, str] = field(default_factory=dict)  # file → text written instead of its content
+    tick: int = 0
+    numbers: int = 0
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def template_dir(self) -> Path:
+        return self.root / "templates"
+
+    def number(self) -> str:
+        self.numbers += 1
+        digits = f"{self.numbers:05d}"
+        return f"+34 6{digits[:2]} {digits[2:]} {self.rng.randrange(100, 999)}"
+
+    def files(self) -> dict[Path, str]:
+        out: dict[Path, str] = {self.content / "site.yaml": SITE_YAML}
+        by_file: dict[str, list[str]] = {}
+        for business_id, fields in sorted(self.businesses.items()):
+            lines = [f"- id: {business_id}"] + [f"  {k}: {v!r}" if isinstance(v, str) else f"  {k}: {v}"
+                                                  for k, v in fields.items() if k != "file" and v != ""]
+            by_file.setdefault(fields["file"], []).append("\n".join(lines).replace("'", '"'))
+        for name, items in by_file.items():
+            out[self.content / "businesses" / name] = "\n".join(items) + "\n"
+        rows = [f'- company_id: {c}\n  legal_name: "{c} S.L."\n  phones: [{", ".join(repr(p) for p in phones)}]'.replace("'", '"')
+                for c, phones in sorted(self.register.items())]
+        if rows:
+            out[self.content / "register" / "register.yaml"] = "\n".join(rows) + "\n"
+        records = [f'- business: {r["business"]}\n  whatsapp: "{r["whatsapp"]}"\n  verified_on: {r["verified_on"]}\n'
+                   f'  expires: {r["expires"]}\n  method: video-call\n  revoked: {str(r["revoked"]).lower()}' for r in self.records]
+        if records:
+            out[self.content / "verifications" / "2026.yaml"] = "\n".join(records) + "\n"
+        out.update((self.content / "logos" / name, svg) for name, svg in self.logos.items())
+        out.update((self.content / "faq" / name, text) for name, text in self.faq.items())
+        out.update((self.template_dir / name, text) for name, text in self.templates.items())
+        for name, text in self.broken.items():
+            out[self.content / name] = text
+        return out
+
+    def write(self, before: dict[Path, str]) -> list[Path]:
+        """Write what changed since ``before``; each write gets a new mtime, as a save would."""
+        after = self.files()
+        changed = []
+        for path in sorted(before.keys() - after.keys()):
+            path.unlink()
+            changed.append(path)
+        for path, text in after.items():
+            if before.get(path) != text:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+                self.tick += 1
+                os.utime(path, ns=(1_700_000_000_000_000_000 + self.tick * 10_000_000,) * 2)
+                changed.append(path)
+        return changed
+
+
+def starting_directory(root: Path, rng: random.Random) -> Directory:
+    d = Directory(root, rng)
+    d.template_dir.mkdir(parents=True)
+    for n in range(9):
+        add_business(d)
+    first = sorted(d.businesses)[0]
+    d.businesses[first].update(company_id="C1", logo="logos/one.svg")
+    d.register["C1"] = [d.businesses[first]["whatsapp"]]
+    d.records.append({"business": first, "whatsapp": d.businesses[first]["whatsapp"], "verified_on": "2026-01-10",
+                      "expires": "2027-01-10", "revoked": False})
+    d.logos["one.svg"] = LOGO_SVG
+    d.faq["badges.md"] = "---\ntitle: What the badges mean\norder: 1\n---\nSome **text**.\n"
+    d.write({})
+    return d
+
+
+def add_business(d: Directory) -> str:
+    business_id = f"b{len(d.businesses)}-{d.rng.randrange(1000)}"
+    d.businesses[business_id] = {
+        "file": d.rng.choice(["a.yaml", "b.yaml", "c.yaml"]),
+        "name": " ".join(d.rng.sample(WORDS, d.rng.choice([1, 2]))), "whatsapp": d.number(),
+        "category": d.rng.choice(CATEGORIES), "city": d.rng.choice(CITIES),
+        "description": d.rng.choice(["", "Open *every* day."]),
+    }
+    return business_id
+
+
+def edit(d: Directory) -> str:
+    """One random edit; returns its name (for the failure message)."""
+    rng = d.rng
+    ids = sorted(d.businesses)
+    target = rng.choice(ids) if ids else None
+    kind = rng.choice(["rename", "rename", "number", "category", "city", "add", "add", "delete", "move", "register",
+                       "verify", "revoke", "logo", "template", "template", "faq", "static", "imitate", "broken"])
+    if d.broken and rng.random() < 0.7:
+        d.broken.clear()
+        return "fix broken file"
+    if kind == "add" or target is None:
+        return f"add {add_business(d)}"
+    fields = d.businesses[target]
+    if kind == "rename":
+        fields["name"] = " ".join(rng.sample(WORDS, rng.choice([1, 2, 3])))
+    elif kind == "number":
+        fields["whatsapp"] = d.number()
+    elif kind == "category":
+        fields["category"] = rng.choice(CATEGORIES)
+    elif kind == "city":
+        fields["city"] = rng.choice(CITIES)
+    elif kind == "delete":
+        del d.businesses[target]
+    elif kind == "move":
+        fields["file"] = rng.choice(["a.yaml", "b.yaml", "c.yaml", "d.yaml"])
+    elif kind == "register":
+        company = rng.choice(["C1", "C2"])
+        fields["company_id"] = company
+        d.register[company] = [fields["whatsapp"]] if rng.random() < 0.7 else ["+34 699 000 000"]
+    elif kind == "verify":
+        fields.update(company_id="C2", logo="logos/two.svg")
+        d.register["C2"] = [fields["whatsapp"]]
+        d.logos.setdefault("two.svg", LOGO_SVG.replace("#080", "#008"))
+        d.records.append({"business": target, "whatsapp": fields["whatsapp"], "verified_on": "2026-02-01",
+                          "expires": rng.choice(["2027-02-01", "2026-06-01"]), "revoked": False})
+    elif kind == "revoke" and d.records:
+        record = rng.choice(d.records)
+        record["revoked"] = not record["revoked"]
+    elif kind == "logo":
+        d.logos["one.svg"] = LOGO_SVG.replace("#080", rng.choice(["#800", "#080", "#888"]))
+    elif kind == "template":
+        name = rng.choice(["partials/card.html", "business.html", "partials/meta.html", "partials/listing.html"])
+        if name in d.templates and rng.random() < 0.4:
+            del d.templates[name]
+        elif name == "business.html":
+            d.templates[name] = '{% extends "default/business.html" %}{% block title %}' + rng.choice(WORDS) + ' · {{ business.name }}{% endblock %}\n'
+        elif name == "partials/listing.html":
+            d.templates[name] = ("<p>{{ pagination.total }} in all</p>{% for business in businesses %}"
+                                 '{% include "partials/card.html" %}{% endfor %}\n')
+        elif name == "partials/meta.html":
+            d.templates[name] = f'<meta name="x-test" content="{rng.choice(WORDS)} {{{{ site.total }}}}">\n'
+        else:
+            d.templates[name] = '<li class="card">' + rng.choice(WORDS) + ' <a href="{{ home }}{{ business.href }}">{{ business.name }}</a></li>\n'
+    elif kind == "faq":
+        d.faq[rng.choice(["badges.md", "privacy.md"])] = f"---\ntitle: {rng.choice(WORDS)}\norder: {rng.randrange(3)}\n---\nText.\n"
+    elif kind == "static":
+        d.templates["static/extra.css"] = f"body {{ color: {rng.choice(['red', 'blue'])}; }}\n"
+    elif kind == "imitate":
+        verified = [r["business"] for r in d.records if r["business"] in d.businesses]
+        if verified:
+            fields["name"] = d.businesses[verified[0]]["name"] + " Soporte"
+    elif kind == "broken":
+        d.broken[f"businesses/{fields['file']}"] = "- id: [unclosed\n"
+    return f"{kind} {target}"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_incremental_updates_equal_a_clean_build(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    d = starting_directory(tmp_path, rng)
+    served = tmp_path / "served"
+    builder = IncrementalBuilder(d.content, served, AS_OF, templates=d.template_dir)
+    assert builder.build().ok and builder.plan_order_known
+    steps = []
+    for step in range(22):
+        before = d.files()
+        steps.append(edit(d))
+        changed = d.write(before)
+        # watcher hints, or a scan of everything; sometimes the search index later, as the server does it
+        result = builder.update(changed if step % 2 else None, defer_search=step % 3 == 0)
+        builder.catch_up()
+        fresh = tmp_path / "fresh"
+        shutil.rmtree(fresh, ignore_errors=True)
+        try:
+            build_site(d.content, fresh, templates=d.template_dir)
+        except Exception as failed:  # noqa: BLE001 - the same content must fail the same way
+            assert not result.ok, f"after {steps}: the build failed ({failed}) but the update did not"
+            assert [str(e) for e in result.errors] == [str(e) for e in getattr(failed, "diagnostics", [])]
+            continue
+        assert result.ok, f"after {steps}: {result.errors}"
+        assert_same_site(served, fresh)
+        site, _ = load_site(d.content, AS_OF)
+        assert builder.live is not None and builder.live.site == site
+        assert list(builder.live.site.entries) == list(site.entries)
+
+
+def test_an_edit_rerenders_only_the_pages_showing_that_business(tmp_path: Path) -> None:
+    d = starting_directory(tmp_path, random.Random(7))
+    for _ in range(250):
+        add_business(d)
+    for fields in d.businesses.values():
+        fields["category"], fields["city"] = "Bakery", "Madrid"
+    d.write({})
+    builder = IncrementalBuilder(d.content, tmp_path / "served", AS_OF, templates=d.template_dir)
+    assert builder.build().ok
+    target = sorted(d.businesses)[100]
+    before = d.files()
+    d.businesses[target]["whatsapp"] = d.number()
+    result = builder.update(d.write(before))
+    # its page; the A–Z, category and tier pages it is on; nothing else
+    assert result.ok and result.pages == 4
+    before = d.files()
+    d.businesses[target]["description"] = "Now open on Sundays."
+    result = builder.update(d.write(before))
+    assert result.ok and result.pages == 1
+
+
+def test_a_content_error_keeps_the_last_good_site_until_fixed(tmp_path: Path) -> None:
+    d = starting_directory(tmp_path, random.Random(3))
+    served = tmp_path / "served"
+    builder = IncrementalBuilder(d.content, served, AS_OF, templates=d.template_dir)
+    assert builder.build().ok
+    good = tree(served)
+    target = sorted(d.businesses)[0]
+    before = d.files()
+    d.businesses[target]["name"] = "Renamed"
+    d.broken["businesses/zz.yaml"] = "- id: broken\n  name: Broken\n  whatsapp: not a number\n"
+    result = builder.update(d.write(before))
+    assert not result.ok
+    assert [str(e) for e in result.errors] == ["businesses/zz.yaml:3: whatsapp: 'not a number' is not a phone number"] or \
+        all(str(e).startswith("businesses/zz.yaml:3: whatsapp:") for e in result.errors)
+    assert tree(served) == good
+    before = d.files()
+    d.broken.clear()
+    assert builder.update(d.write(before)).ok  # the rename, held back by the error, now shows
+    fresh = build_site(d.content, tmp_path / "fresh", templates=d.template_dir)
+    assert_same_site(served, fresh)
+
+
+def test_a_template_error_is_reported_and_nothing_is_written(tmp_path: Path) -> None:
+    d = starting_directory(tmp_path, random.Random(4))
+    served = tmp_path / "served"
+    builder = IncrementalBuilder(d.content, served, AS_OF, templates=d.template_dir)
+    assert builder.build().ok
+    good = tree(served)
+    before = d.files()
+    d.templates["partials/card.html"] = "{% if %}\n"
+    result = builder.update(d.write(before))
+    assert not result.ok and result.errors[0].path == "partials/card.html"
+    assert tree(served) == good
+    before = d.files()
+    d.templates["partials/card.html"] = "<li>{{ business.name }}</li>\n"
+    assert builder.update(d.write(before)).ok
+    assert_same_site(served, build_site(d.content, tmp_path / "fresh", templates=d.template_dir))
+
+
+def test_pages_that_do_not_show_a_count_are_not_rerendered_when_it_changes(tmp_path: Path) -> None:
+    """A category's count is shown on its own pages and on the first A–Z page, not on every page: a new
+    business re-renders its own page and the listings it joins, not the whole site (a search box that
+    listed the counts in every page's header would make every page stale)."""
+    from generator.templates import builtin_dir
+
+    d = starting_directory(tmp_path, random.Random(8))
+    for _ in range(120):
+        add_business(d)
+    box = (builtin_dir("templates") / "partials" / "search_box.html").read_text(encoding="utf-8")
+    d.templates["partials/search_box.html"] = box.replace(" ({{ category.count }})", "")
+    d.write({})
+    builder = IncrementalBuilder(d.content, tmp_path / "served", AS_OF, templates=d.template_dir)
+    total = builder.build().pages
+    before = d.files()
+    new = add_business(d)
+    d.businesses[new].update(category="Bakery", city="Madrid", file="new.yaml")  # a file of its own: no line moves
+    result = builder.update(d.write(before))
+    assert result.ok and result.pages < total // 10
+    assert_same_site(tmp_path / "served", build_site(d.content, tmp_path / "fresh", templates=d.template_dir))
+
+
+def test_template_reads_follow_loops_over_shared_values(tmp_path: Path) -> None:
+    import jinja2
+
+    from generator.template_deps import template_reads
+
+    env = jinja2.Environment(loader=jinja2.DictLoader({
+        "page.html": '{% extends "base.html" %}{% block b %}{{ pagination.number }}{% endblock %}',
+        "base.html": "{% for c in site.categories %}{{ c.name }}{% endfor %}{{ site.title }}{% block b %}{% endblock %}"
+                     '{% include "part.html" ignore missing %}{{ helper("partials/x.html") }}',
+        "dynamic.html": "{% include name %}",
+        "whole.html": "{{ site }}",
+    }))
+    reads = template_reads(env, "page.html")
+    assert reads is not None
+    assert reads.templates == {"page.html", "base.html", "part.html", "partials/x.html"}
+    assert reads.fields["site"] == {"categories": frozenset({"name"}), "title": None}
+    assert reads.fields["pagination"] == {"number": None}
+    assert template_reads(env, "dynamic.html") is None
+    assert template_reads(env, "whole.html").fields["site"] is None  # type: ignore[union-attr]
+
+
+def test_a_listing_that_shows_the_total_follows_it(tmp_path: Path) -> None:
+    d = starting_directory(tmp_path, random.Random(9))
+    for _ in range(230):
+        add_business(d)
+    d.templates["partials/listing.html"] = ("<p>{{ pagination.total }} in all</p>{% for business in businesses %}"
+                                            '{% include "partials/card.html" %}{% endfor %}\n')
+    d.write({})
+    served = tmp_path / "served"
+    builder = IncrementalBuilder(d.content, served, AS_OF, templates=d.template_dir)
+    assert builder.build().ok
+    before = d.files()
+    new = add_business(d)
+    d.businesses[new].update(name="Zzz Último", category="", file="new.yaml")  # lands on the last A–Z page
+    assert builder.update(d.write(before)).ok
+    assert_same_site(served, build_site(d.content, tmp_path / "fresh", templates=d.template_dir))
+    assert "240 in all" in (served / "index.html").read_text()
