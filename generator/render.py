@@ -8,6 +8,7 @@ process and inherited by forked workers, so nothing large is pickled.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,7 @@ class Renderer:
             self._partials[key] = Markup(template.render(shared))
         return self._partials[key]
 
+    @functools.lru_cache(maxsize=None)  # one per language; every page shares it
     def site_view(self, lang: str) -> SiteView:
         config = self.site.config
         return SiteView(
