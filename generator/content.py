@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import crosscheck
 from .diagnostics import Diagnostic, errors_in
-from .load import FileResult, content_files, load_business_file, load_faq_page, load_register_file, load_site, load_verification_file
+from .load import FileResult, content_files, load_faq_page, load_site, read_file
 from .model import Content
 from .parallel import map_in_processes
 
@@ -57,13 +57,4 @@ def read_content(content_dir: Path, jobs: int = 1) -> tuple[Content | None, list
 
 def _read_one(task: tuple[str, Path, str, Path]) -> FileResult:
     kind, path, region, content_dir = task
-    rel = path.relative_to(content_dir).as_posix()
-    if path.is_symlink():
-        result = FileResult()
-        result.diagnostics.append(Diagnostic(rel, 0, "content files may not be symbolic links"))
-        return result
-    if kind == "business":
-        return load_business_file(path, rel, region, content_dir)
-    if kind == "register":
-        return load_register_file(path, rel, region)
-    return load_verification_file(path, rel, region)
+    return read_file(kind, path, path.relative_to(content_dir).as_posix(), region, content_dir)

@@ -21,7 +21,7 @@ from pathlib import Path
 from . import crosscheck
 from .crosscheck import id_key
 from .diagnostics import Diagnostic, errors_in
-from .load import FileResult, content_files, load_business_file, load_faq_page, load_register_file, load_site, load_verification_file
+from .load import FileResult, content_files, load_faq_page, load_site, read_file
 from .model import Business, Content, FaqPage, Logo, RegisterEntry, SiteConfig, Verification
 from .parallel import map_in_processes
 
@@ -59,19 +59,6 @@ class _Pending:
 
     ids: set[str] = field(default_factory=set)
     companies: set[str] = field(default_factory=set)
-
-
-def read_file(kind: str, path: Path, rel: str, region: str, content_dir: Path) -> FileResult:
-    """One content file, as :func:`generator.content.read_content` reads it."""
-    if path.is_symlink():
-        result = FileResult()
-        result.diagnostics.append(Diagnostic(rel, 0, "content files may not be symbolic links"))
-        return result
-    if kind == "business":
-        return load_business_file(path, rel, region, content_dir)
-    if kind == "register":
-        return load_register_file(path, rel, region)
-    return load_verification_file(path, rel, region)
 
 
 def _read_task(task: tuple[str, Path, str, str, Path]) -> tuple[str, FileResult]:

@@ -183,3 +183,16 @@ def load_faq_page(path: Path, rel: str) -> tuple[FaqPage | None, list[Diagnostic
     return FaqPage(slug=named["slug"], lang=named["lang"], title=record.get("title"), order=record.get("order", 0),
                    body=body, source=Source(rel, 1)), problems
 
+
+
+def read_file(kind: str, path: Path, rel: str, region: str, content_dir: Path) -> FileResult:
+    """One business, register or verification file; symbolic links are refused (they could leave the folder)."""
+    if path.is_symlink():
+        result = FileResult()
+        result.diagnostics.append(ContentError(rel, 0, "content files may not be symbolic links"))
+        return result
+    if kind == "business":
+        return load_business_file(path, rel, region, content_dir)
+    if kind == "register":
+        return load_register_file(path, rel, region)
+    return load_verification_file(path, rel, region)
