@@ -35,7 +35,7 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("default_region", "region", "ISO 3166 alpha-2 region used to read numbers written without a country code.", required=True),
     Field("language", "lang", "Language of the site (e.g. en, es)."),
     Field("languages", "langs", "Languages of the site; the first is served at the root, others under /<lang>/."),
-    Field("base_url", "url", "Absolute URL where the site is published; used only for canonical links and the sitemap."),
+    Field("base_url", "url", "Absolute URL where the site is published; used for canonical links, the sitemap, social cards, the 404 page and badge embed snippets. Page links stay relative."),
 )
 
 BUSINESS_FIELDS: tuple[Field, ...] = (

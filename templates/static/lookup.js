@@ -12,6 +12,8 @@
   var script = document.currentScript;
   if (!script || !window.fetch) return;
   var ROOT = new URL("../", script.src);
+  // Pages of the current language live under <html data-home> (e.g. en/); data files are shared at ROOT.
+  var HOME = new URL(document.documentElement.getAttribute("data-home") || "", document.baseURI);
   var BUSINESS_URL = /^b\/[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\/$/;
   var ICONS = { verified: "\u2713", confirmed: "\u2713", unverified: "?" };
   // Decimal digits of other scripts that NFKC leaves alone: Arabic-Indic,
@@ -86,7 +88,7 @@
   function link(url, text) {
     if (typeof url !== "string" || !BUSINESS_URL.test(url)) return el("span", "", text);
     var a = el("a", "", text);
-    a.href = new URL(url, ROOT).href;
+    a.href = new URL(url, HOME).href;
     return a;
   }
 

@@ -13,6 +13,8 @@
   if (!script || !window.fetch || !window.Map) return;
   // The site root is the folder above static/, wherever the site is hosted.
   var ROOT = new URL("../", script.src);
+  // Pages of the current language live under <html data-home> (e.g. en/); data files are shared at ROOT.
+  var HOME = new URL(document.documentElement.getAttribute("data-home") || "", document.baseURI);
   var PAGE = 10; // results per page: the real account is near the top, and each costs a file
   var MAX_TOKENS = 8;
   var TYPO_MIN = 4; // characters before a typo is forgiven
@@ -296,7 +298,7 @@
   function link(url, text) {
     if (typeof url !== "string" || !BUSINESS_URL.test(url)) return el("span", "", text);
     var a = el("a", "", text);
-    a.href = new URL(url, ROOT).href;
+    a.href = new URL(url, HOME).href;
     return a;
   }
   function resultItem(m, doc, row, ui) {

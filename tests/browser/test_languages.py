@@ -1,0 +1,36 @@
+"""Search and lookup in a two-language build keep visitors in their language."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import REPO, _url, build
+
+
+@pytest.fixture(scope="session")
+def bilingual_url(served: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    content = tmp_path_factory.mktemp("bilingual") / "content"
+    shutil.copytree(REPO / "content", content)
+    site = (content / "site.yaml").read_text(encoding="utf-8")
+    (content / "site.yaml").write_text(site.replace("language: en", "languages: [es, en]"), encoding="utf-8")
+    build(content, served / "bilingual")
+    return _url(served, "bilingual")
+
+
+def test_search_results_on_english_pages_link_to_english_pages(page: Any, bilingual_url: str) -> None:
+    page.goto(bilingual_url + "en/index.html")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_role("searchbox", name="Search businesses").fill("cafe nino")
+    first = page.locator(".search__list a").first
+    first.wait_for()
+    assert first.get_attribute("href").endswith("/bilingual/en/b/cafe-nino/")
+    page.goto(bilingual_url + "index.html")
+    assert page.locator("html").get_attribute("lang") == "es"
+    page.locator("input[type=search]").first.fill("cafe nino")
+    first = page.locator(".search__list a").first
+    first.wait_for()
+    assert first.get_attribute("href").endswith("/bilingual/b/cafe-nino/")
