@@ -28,8 +28,15 @@ def map_in_processes(function: Callable[[T], R], items: list[T], jobs: int, min_
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    try:
         yield from pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8)))
+    except BaseException:
+        # Ctrl-C, SIGTERM or a failure: drop the queued work instead of finishing it, but wait for
+        # the batches in flight, so no worker writes into a staging folder after it is discarded.
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def chunks(items: list[T], count: int) -> Iterable[list[T]]:
