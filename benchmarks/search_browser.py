@@ -257,9 +257,9 @@ def run(url: str, records: Sequence[SearchRecord], out: Any = print) -> dict[str
     for p, t in zip(pasted, typed):
         out(f"  {p['query'][:40]:40} {p['files']:5} {kb(p['bytes']):>11} {p['ms']:10.0f} {t['files']:12} {kb(t['bytes']):>11}")
     out(f"  worst: pasted {kb(max(p['bytes'] for p in pasted))}, typed at 120 ms/key {kb(max(t['bytes'] for t in typed))}")
-    out(f"\nWarm queries (index loaded), Enter to results on screen (typing adds a 60 ms debounce); budget ~100 ms")
+    out("\nWarm queries (index loaded), Enter to results on screen (typing adds a 60 ms debounce); budget ~100 ms")
     out(f"  median {statistics.median(warm):.0f} ms, worst {max(warm):.0f} ms over {len(warm)} queries")
-    out(f"\nNumber lookup in a fresh browser profile; budget ~20 KB")
+    out("\nNumber lookup in a fresh browser profile; budget ~20 KB")
     for item in lookups:
         out(f"  {item['number']:22} found={str(item['found']):5} {item['files']} files {kb(item['bytes']):>9} {item['ms']:6.0f} ms")
     return {"pasted": pasted, "typed": typed, "warm": warm, "lookups": lookups}

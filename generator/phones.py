@@ -59,7 +59,32 @@ def normalise(text: str, region: str) -> tuple[str | None, str | None]:
 
 @lru_cache(maxsize=1 << 16)
 def international(e164: str) -> str:
-    """``+34600123456`` → ``+34 600 12 34 56``, for people to read."""
+    """``+34600123456`` → ``+34 600 12 34 56``, for people to read.
+
+    Every page, the API and the search index format every number, so this
+    skips re-parsing a number that is already E.164 (parsing is half the cost):
+    country codes are prefix-free, so the first known prefix is the code, and
+    leading zeros (Italy) are kept as ``parse`` keeps them.  Tests compare it
+    with :func:`international_by_parsing` on example and synthetic numbers.
+    """
+    digits = e164[1:]
+    for size in (1, 2, 3):
+        code = int(digits[:size])
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            break
+    else:
+        return international_by_parsing(e164)
+    national = digits[size:]
+    number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+    zeros = len(national) - len(national.lstrip("0"))
+    if zeros and len(national) > 1:
+        number.italian_leading_zero = True
+        number.number_of_leading_zeros = min(zeros, len(national) - 1)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def international_by_parsing(e164: str) -> str:
+    """The reference formatting: parse, then format."""
     number = phonenumbers.parse(e164, None)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 

@@ -6,7 +6,6 @@ clean); the summary is always printed, because it is what people read.
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 from typing import TextIO
@@ -58,6 +57,3 @@ def summary_line(result: BuildResult, output: Path) -> str:
     megabytes = result.bytes / 1_000_000
     return (f"Built {output}: {result.pages} pages, {result.files} files ({megabytes:.1f} MB); "
             f"businesses: {tiers}; {len(result.warnings)} warnings; {result.seconds:.2f} s")
-
-
-__all__ = ["TerminalProgress", "summary_line", "sys"]

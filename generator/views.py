@@ -16,7 +16,7 @@ from . import phones
 from .i18n import format_date, translations
 from .markup import render_markdown
 from .reasons import reason_text
-from .site import Category, Listed, Site
+from .site import Listed, Site
 from .tiers import TIER_ORDER, Tier
 
 TIER_ICONS = {Tier.VERIFIED: "✓", Tier.CONFIRMED: "✓", Tier.UNVERIFIED: "?"}
@@ -124,6 +124,3 @@ def cities(site: Site) -> tuple[str, ...]:
     from .slugs import fold
 
     return tuple(sorted({l.business.city for l in site.entries.values() if l.business.city}, key=lambda c: (fold(c), c)))
-
-
-__all__ = ["BusinessView", "Category", "CategoryView", "Language", "business_view", "category_views", "cities"]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import THREE_TIERS, make_content, build_site
+from conftest import THREE_TIERS
 from hostile import all_text, business, built, errors_of, json_of, yaml_text
 from html_tree import page, parse
 

@@ -385,10 +385,9 @@ def test_the_build_writes_search_and_lookup_indexes(three_tiers: Path) -> None:
 @pytest.mark.parametrize("number", ["+34600123456", "+390612345678", "+390012345678", "+4741234567", "+525523456789",
                                     "+441614960789", "+12125550100", "+33199004567", "+351213456789", "+8613812345678"])
 def test_fast_display_format_matches_phonenumbers(number: str) -> None:
-    from generator import phones
-    from generator.search.from_site import international
+    from generator.phones import international, international_by_parsing
 
-    assert international(number) == phones.international(number)
+    assert international(number) == international_by_parsing(number)
 
 
 def test_fast_display_format_matches_on_synthetic_numbers() -> None:
@@ -396,7 +395,7 @@ def test_fast_display_format_matches_on_synthetic_numbers() -> None:
     import sys
 
     from generator import phones
-    from generator.search.from_site import international
+    from generator.phones import international, international_by_parsing
 
     spec = importlib.util.spec_from_file_location("synth", Path(__file__).parents[1] / "benchmarks" / "synth.py")
     assert spec and spec.loader
@@ -404,4 +403,4 @@ def test_fast_display_format_matches_on_synthetic_numbers() -> None:
     sys.modules.setdefault("synth", synth)  # its dataclasses look their module up
     spec.loader.exec_module(synth)
     numbers = [phones.normalise(b["whatsapp"], "ES")[0] for b in synth.build(1500).businesses]
-    assert all(international(n) == phones.international(n) for n in numbers if n)
+    assert all(international(n) == international_by_parsing(n) for n in numbers if n)
