@@ -113,7 +113,7 @@ class IncrementalBuilder:
         site, diagnostics = assemble_site(self.cache.content(), self.as_of)
         if site is None or errors_in(diagnostics):
             return Update(False, True, tuple(sorted(errors_in(diagnostics))))
-        renderer = Renderer(site, self.templates)
+        renderer = Renderer(site, self.templates, remember_cards=True)
         pages = plan_pages(site)
         for env in renderer.envs.values():
             env.bytecode_cache = _COMPILED
@@ -121,7 +121,13 @@ class IncrementalBuilder:
             renderer.template(name, lang)  # compiled once here, for the workers and for every later update
         staging = Staging(self.output)
         try:
-            stats, problems = render_pages(renderer, pages, staging.dir, self.jobs, template_dirs(self.templates))
+            listings = [page for page in pages if page.kind in LISTINGS]
+            stats, problems = render_pages(renderer, [page for page in pages if page.kind not in LISTINGS],
+                                           staging.dir, self.jobs, template_dirs(self.templates))
+            if not problems:  # listings in this process, which keeps their cards for the updates that shift them
+                more, problems = render_pages(renderer, listings, staging.dir, 1, template_dirs(self.templates))
+                stats.add(more)
+            staging.stats.add(stats)
             if problems:
                 staging.discard()
                 return Update(False, True, tuple(problems))
@@ -203,11 +209,14 @@ class IncrementalBuilder:
     def _publish(self, live: LiveSite, changed: frozenset[str], warnings: tuple[Diagnostic, ...], started: float,
                  defer_search: bool) -> Update:
         old_site, site = self.live.site, live.site  # type: ignore[union-attr]
-        renderer = Renderer(site, self.templates)
+        renderer = Renderer(site, self.templates, remember_cards=True)
         for env in renderer.envs.values():
             env.bytecode_cache = _COMPILED  # templates unchanged since the last update are not compiled again
         reads = {} if self.pending_templates else self.reads
         views = _Views(self.renderer, renderer)
+        if not self.pending_templates:
+            renderer.adopt_cards(self.renderer, {i for lang in renderer.languages for i in views.cards_changed(lang, changed)},
+                                 lambda name, lang: self._partial_shows_change(renderer, name, lang, views, reads))
         others = {page.path: page for page in plan_pages(replace(site, entries={}))}
         fresh = self._business_pages(site, changed)
         todo = [page for page in others.values()
@@ -282,6 +291,13 @@ class IncrementalBuilder:
                 todo += [page for business_id, pages in self.business_pages.items()
                          if business_id not in fresh and business_id in listed for page in pages if page.lang == example.lang]
         return todo
+
+    def _partial_shows_change(self, renderer: Renderer, name: str, lang: str, views: "_Views",
+                              reads: dict[str, TemplateReads | None]) -> bool:
+        """Whether a partial rendered per business (its listing card) may read a site-wide value that changed."""
+        if name not in reads:
+            reads[name] = template_reads(renderer.envs[lang], name)
+        return reads[name] is None or views.site_differs(lang, reads[name])  # type: ignore[arg-type]
 
     def _reads(self, renderer: Renderer, page: Page, reads: dict[str, TemplateReads | None]) -> TemplateReads | None:
         if page.template not in reads:

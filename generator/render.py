@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import jinja2
@@ -61,11 +62,15 @@ class Alternate:
 
 
 class Renderer:
-    def __init__(self, site: Site, user_templates: Path | None) -> None:
+    def __init__(self, site: Site, user_templates: Path | None, remember_cards: bool = False) -> None:
+        """``remember_cards``: keep every business's rendered listing card for the next renderer (live preview)."""
         self.site = site
+        self.remember_cards = remember_cards
         self.languages = {lang: Language(lang, site.config.languages[0]) for lang in site.config.languages}
         self.envs = {lang: make_environment(user_templates, language.catalogue) for lang, language in self.languages.items()}
         self._partials: dict[tuple[str, str, str], Markup] = {}
+        self._business_partials: dict[str, dict[tuple[str, str, str], Markup]] = {}  # id → (name, lang, root) → HTML
+        self._card_kinds: set[tuple[str, str]] = set()  # the (partial, lang) pairs in there
         for env in self.envs.values():
             env.globals["partial_cached"] = self._partial_cached
         self.categories = category_views(site)
@@ -88,18 +93,46 @@ class Renderer:
         return cache[business_id]
 
     @jinja2.pass_context
-    def _partial_cached(self, context: jinja2.runtime.Context, name: str) -> Markup:
+    def _partial_cached(self, context: jinja2.runtime.Context, name: str, business: BusinessView | None = None) -> Markup:
         """Render a partial once per language and page depth (like Hugo's partialCached).
 
-        For the parts every page repeats (search box, legend): they may use
-        ``site``, ``root``, ``home``, ``lang`` and ``badges``, nothing page-specific.
+        For the parts every page repeats (search box, legend) and, given a
+        ``business``, for the parts every listing repeats (its card: a business
+        appears on the A–Z, category and tier listings, and adding one business
+        to the live preview shifts hundreds of listing pages).  They may use
+        ``site``, ``root``, ``home``, ``lang`` and ``badges`` (and ``business``),
+        nothing page-specific.
         """
-        key = (name, context["lang"], context["root"])
-        if key not in self._partials:
-            template = self.envs[context["lang"]].get_template(name)
-            shared = {k: context[k] for k in ("site", "root", "home", "lang", "badges")}
-            self._partials[key] = Markup(template.render(shared))
-        return self._partials[key]
+        lang, root = context["lang"], context["root"]
+        if business is not None:
+            rendered = self._business_partials.get(business.id) or {}
+            html = rendered.get((name, lang, root))
+            if html is None:
+                html = self._render_partial(context, name, business=business)
+                if self.remember_cards:
+                    self._business_partials.setdefault(business.id, {})[(name, lang, root)] = html
+                    self._card_kinds.add((name, lang))
+            return html
+        if (name, lang, root) not in self._partials:
+            self._partials[(name, lang, root)] = self._render_partial(context, name)
+        return self._partials[(name, lang, root)]
+
+    def _render_partial(self, context: jinja2.runtime.Context, name: str, **more: Any) -> Markup:
+        shared = {k: context[k] for k in ("site", "root", "home", "lang", "badges")}
+        return Markup(self.template(name, context["lang"]).render(shared, **more))
+
+    def adopt_cards(self, previous: "Renderer", changed: Iterable[str], stale: Callable[[str, str], bool]) -> None:
+        """Reuse the listing cards ``previous`` made (views and HTML), except those of ``changed``
+        businesses and those of a partial that ``stale(partial, lang)`` says shows something else now."""
+        changed = set(changed)
+        self._cards = {lang: {i: view for i, view in views.items() if i not in changed}
+                       for lang, views in previous._cards.items()} if len(changed) < 1000 else {}
+        if any(stale(name, lang) for name, lang in previous._card_kinds):
+            return
+        cards = dict(previous._business_partials)  # a copy: ``previous`` stays right if this update fails
+        for business_id in changed:
+            cards.pop(business_id, None)
+        self._business_partials, self._card_kinds = cards, set(previous._card_kinds)
 
     @functools.lru_cache(maxsize=None)  # one per language; every page shares it
     def site_view(self, lang: str) -> SiteView:
