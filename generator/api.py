@@ -8,12 +8,14 @@ its tier (text in the site's first language, ``source`` as ``path:line``).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from .reasons import reason_text
 from .site import Listed, Site
 from .views import Language, business_path
 from . import phones
+from .write import WriteStats, Written, write_file
 
 
 def businesses_json(site: Site) -> str:
@@ -21,6 +23,13 @@ def businesses_json(site: Site) -> str:
     items = [business_record(listed, language) for listed in site.entries.values()]
     return json.dumps({"as_of": site.as_of.isoformat(), "businesses": items}, ensure_ascii=False,
                       indent=1, sort_keys=False) + "\n"
+
+
+def write_businesses_json(shared: dict[str, Any], target: str) -> Written:
+    """``api/businesses.json`` of ``shared["site"]`` under ``target`` (a piece of the build's work)."""
+    stats = WriteStats()
+    write_file(Path(target), "api/businesses.json", businesses_json(shared["site"]).encode("utf-8"), stats)
+    return Written(stats)
 
 
 def business_record(listed: Listed, language: Language) -> dict[str, Any]:

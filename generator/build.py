@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .api import businesses_json
+from .api import write_businesses_json
 from .content import read_content
 from .diagnostics import BuildFailed, Diagnostic, UsageError, errors_in
-from .pages import plan_pages
-from .parallel import default_jobs
-from .render import Renderer, render_pages
+from .pages import Page, plan_pages
+from .parallel import Work, default_jobs, run_work
+from .publishing import business_file_work, write_site_files
+from .render import Renderer, page_work
 from .seo import publishing_warnings
 from .site import Site, assemble_site
 from .translations_check import translation_warnings
@@ -107,13 +108,7 @@ def build(options: BuildOptions, progress: Progress | None = None,
     staging = Staging(options.output)
     try:
         progress.stage("rendering pages", len(pages))
-        dirs = template_dirs(options.templates)
-        stats, problems = render_pages(renderer, pages, staging.dir, options.jobs, dirs, progress.advance)
-        if problems:
-            raise BuildFailed(problems)
-        staging.stats.add(stats)
-        progress.stage("writing data and assets")
-        _write_data_and_assets(site, options, staging)
+        _write_site(site, renderer, pages, options, staging, progress)
         staging.commit()
     except BaseException:
         staging.discard()
@@ -122,15 +117,33 @@ def build(options: BuildOptions, progress: Progress | None = None,
                        tuple(warnings), clock() - started)
 
 
-def _write_data_and_assets(site: Site, options: BuildOptions, staging: Staging) -> None:
-    staging.write_text("api/businesses.json", businesses_json(site))
+def _write_site(site: Site, renderer: Renderer, pages: list[Page], options: BuildOptions, staging: Staging,
+                progress: Progress) -> None:
+    """Stage 5: every page and data file, by one pool of workers.
+
+    The site-wide files (search and lookup indexes, ``api/businesses.json``,
+    the sitemap) are single pieces of work that take seconds on a large
+    directory; they go first, so one worker builds them while the others
+    render pages, instead of the whole machine waiting on one core at the end.
+    """
     from .search.from_site import write_site_search  # search/ and lookup/ indexes (issue #3)
-    write_site_search(site, staging)
+
+    target = staging.dir
+    work = [Work(write_site_search, str(target)), Work(write_businesses_json, str(target)),
+            Work(write_site_files, str(target))]
+    work += page_work(pages, target, template_dirs(options.templates), options.jobs)
+    work += business_file_work(site, target, options.jobs)  # contact cards and badges (issue #7)
+    shared = {"site": site, "renderer": renderer}
+    problems: list[Diagnostic] = []
+    for done in run_work(work, shared, options.jobs, min_items=2 if len(pages) >= 2000 else 10**9):
+        staging.stats.add(done.stats)
+        progress.advance(done.pages)
+        problems += done.problems
+        if problems:
+            raise BuildFailed(problems)
     for listed in site.entries.values():
         if listed.logo is not None:
             staging.write_bytes(f"static/logos/{listed.logo.filename}", listed.logo.data)
-    from .publishing import write_publishing_files  # sitemap, robots.txt, schema, vCards, badges (issue #7)
-    write_publishing_files(site, staging, options.jobs)
     user_static = options.templates / "static" if options.templates else None
     overridden: set[str] = set()
     if user_static and user_static.is_dir():

@@ -156,7 +156,7 @@ class IncrementalBuilder:
                       time.perf_counter() - started)
 
     def _data_outputs_in_full(self, site: Site, staging: Staging) -> None:
-        """Everything but pages, as ``build._write_data_and_assets`` writes it, keeping what updates need."""
+        """Everything but pages, as ``build._write_site`` writes it, keeping what updates need."""
         language = Language(site.config.languages[0])
         self.fragments = {i: _fragment(listed, language) for i, listed in site.entries.items()}
         self._json = _BusinessesJson(site, self.fragments)

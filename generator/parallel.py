@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -37,6 +38,36 @@ def map_in_processes(function: Callable[[T], R], items: list[T], jobs: int, min_
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """One piece of a stage: a module-level function (sent to a worker by name) and its small argument.
+
+    The function is called as ``function(shared, argument)``: ``shared`` (the
+    site, the renderer) is set in the parent before the workers fork and is
+    inherited by them, so nothing large is ever pickled.
+    """
+
+    function: Callable[[Any, Any], Any]
+    argument: Any
+
+
+_SHARED: Any = None
+
+
+def run_work(work: list[Work], shared: Any, jobs: int, min_items: int = 2) -> Iterator[Any]:
+    """Each piece's result, in order; pieces of different kinds share one pool, so no stage waits on another."""
+    global _SHARED
+    _SHARED = shared
+    try:
+        yield from map_in_processes(_run, work, jobs, min_items)
+    finally:
+        _SHARED = None
+
+
+def _run(work: Work) -> Any:
+    return work.function(_SHARED, work.argument)
 
 
 def chunks(items: list[T], count: int) -> Iterable[list[T]]:

@@ -13,45 +13,46 @@ from pathlib import Path
 from typing import Any
 
 from .badge_svg import badge_svg, embed_view
-from .parallel import chunks, map_in_processes
+from .parallel import Work, chunks, run_work
 from .schema import schema_files
 from .seo import organization_json_ld, robots_txt, sitemap_files
 from .site import Listed, Site
 from .vcard import contact_card
 from .views import Language, business_path
-from .write import Staging, WriteStats, write_file
+from .write import Staging, WriteStats, Written, write_file
 
 
 def write_publishing_files(site: Site, staging: Staging, jobs: int = 1) -> None:
     """Write everything above into the staging folder, counted in its stats."""
-    for path, text in {**sitemap_files(site), **schema_files()}.items():
-        staging.write_text(path, text)
-    staging.write_text("robots.txt", robots_txt(site.config))
-    global _SITE
-    _SITE = site
-    try:
-        ids = list(site.entries)
-        tasks = [(batch, str(staging.dir)) for batch in chunks(ids, max(1, jobs * 8))]
-        for stats in map_in_processes(_write_business_files, tasks, jobs, min_items=2 if len(ids) >= 2000 else 10**9):
-            staging.stats.add(stats)
-    finally:
-        _SITE = None
+    work = [Work(write_site_files, str(staging.dir))] + business_file_work(site, staging.dir, jobs)
+    for done in run_work(work, {"site": site}, jobs, min_items=2 if len(site.entries) >= 2000 else 10**9):
+        staging.stats.add(done.stats)
 
 
-_SITE: Site | None = None  # set in the parent before forking workers, like render.py's renderer
+def write_site_files(shared: dict[str, Any], target: str) -> Written:
+    """sitemap.xml (and its parts), api/schema.json and robots.txt."""
+    site, stats = shared["site"], WriteStats()
+    for path, text in {**sitemap_files(site), **schema_files(), "robots.txt": robots_txt(site.config)}.items():
+        write_file(Path(target), path, text.encode("utf-8"), stats)
+    return Written(stats)
 
 
-def _write_business_files(task: tuple[list[str], str]) -> WriteStats:
+def business_file_work(site: Site, target: Path, jobs: int) -> list[Work]:
+    """Every business's contact card and badge, in batches for :func:`~generator.parallel.run_work`
+    with ``{"site": ...}`` shared."""
+    return [Work(_write_business_files, (batch, str(target))) for batch in chunks(list(site.entries), max(1, jobs * 8))]
+
+
+def _write_business_files(shared: dict[str, Any], task: tuple[list[str], str]) -> Written:
     """Two small files per business: on a large directory, spread over processes like the pages."""
-    ids, target = task
-    site, base, stats = _SITE, Path(target), WriteStats()
-    assert site is not None
+    ids, base = task[0], Path(task[1])
+    site, stats = shared["site"], WriteStats()
     language = Language(site.config.languages[0])
     for business_id in ids:
         listed, folder = site.entries[business_id], business_path(business_id)
         write_file(base, f"{folder}contact.vcf", contact_card(site, listed, language).encode("utf-8"), stats)
         write_file(base, f"{folder}badge.svg", badge_svg(site, listed, language).encode("utf-8"), stats)
-    return stats
+    return Written(stats)
 
 
 def business_page_extras(site: Site, listed: Listed, language: Language) -> dict[str, Any]:

@@ -18,8 +18,8 @@ import jinja2
 from markupsafe import Markup
 
 from .diagnostics import Diagnostic
-from .parallel import chunks, map_in_processes
-from .write import WriteStats, write_file
+from .parallel import Work, chunks, run_work
+from .write import WriteStats, Written, write_file
 from .publishing import business_page_extras
 from .pages import PAGE_SIZE, Page, faq_for_language, language_prefix, page_count, page_languages, paginated_path
 from .markup import render_markdown
@@ -211,37 +211,34 @@ class Renderer:
 
 
 
-_WORKER: "Renderer | None" = None  # set in the parent before forking workers
+def page_work(pages: list[Page], target: Path, dirs: list[Path], jobs: int) -> list[Work]:
+    """Pages to render and write into ``target``, in batches for :func:`~generator.parallel.run_work`
+    with ``{"renderer": ...}`` shared."""
+    return [Work(_render_batch, (batch, str(target), dirs)) for batch in chunks(pages, max(1, jobs * 16))]
 
 
 def render_pages(renderer: Renderer, pages: list[Page], target: Path, jobs: int,
                  dirs: list[Path], progress=None) -> tuple[WriteStats, list[Diagnostic]]:
     """Render and write every page into ``target``; template failures come back as diagnostics."""
-    global _WORKER
-    _WORKER = renderer
     stats, problems = WriteStats(), []
-    batches = [(batch, str(target), dirs) for batch in chunks(pages, max(1, jobs * 16))]
-    try:
-        for batch_stats, batch_problems, count in map_in_processes(_render_batch, batches, jobs, min_items=2 if len(pages) >= 2000 else 10**9):
-            stats.add(batch_stats)
-            problems += batch_problems
-            if progress:
-                progress(count)
-            if problems:
-                break
-    finally:
-        _WORKER = None
+    work = page_work(pages, target, dirs, jobs)
+    for done in run_work(work, {"renderer": renderer}, jobs, min_items=2 if len(pages) >= 2000 else 10**9):
+        stats.add(done.stats)
+        problems += done.problems
+        if progress:
+            progress(done.pages)
+        if problems:
+            break
     return stats, problems
 
 
-def _render_batch(task: tuple[list[Page], str, list[Path]]) -> tuple[WriteStats, list[Diagnostic], int]:
-    pages, target, dirs = task
-    renderer, base, stats = _WORKER, Path(target), WriteStats()
-    assert renderer is not None
+def _render_batch(shared: dict[str, Any], task: tuple[list[Page], str, list[Path]]) -> Written:
+    pages, target = task[0], Path(task[1])
+    renderer, stats = shared["renderer"], WriteStats()
     for page in pages:
         try:
             html = renderer.render(page)
         except Exception as exc:  # a user's template can fail in any way; report where
-            return stats, [template_diagnostic(exc, dirs)], len(pages)
-        write_file(base, page.path, html.encode("utf-8"), stats)
-    return stats, [], len(pages)
+            return Written(stats, len(pages), (template_diagnostic(exc, task[2]),))
+        write_file(target, page.path, html.encode("utf-8"), stats)
+    return Written(stats, len(pages))

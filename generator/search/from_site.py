@@ -7,14 +7,15 @@ knows what a ``Site`` looks like.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from generator import phones
 from generator.search import SearchRecord, write_search_indexes
+from generator.write import WriteStats, Written
 
 if TYPE_CHECKING:
     from generator.site import Site
-    from generator.write import Staging
 
 # Same msgid as the business cards, so the warning reads the same everywhere.
 WARNING = "Not the verified account of %(name)s — different number"
@@ -41,8 +42,9 @@ def search_records(site: Site) -> list[SearchRecord]:
     return records
 
 
-def write_site_search(site: Site, staging: Staging) -> None:
-    """Write the search and lookup indexes into the staging folder, counted in its stats."""
-    written = write_search_indexes(search_records(site), staging.dir, site.config.default_region)
-    staging.stats.files += len(written)
-    staging.stats.bytes += sum((staging.dir / path).stat().st_size for path in written)
+def write_site_search(shared: dict[str, Any], target: str) -> Written:
+    """The search and lookup indexes of ``shared["site"]``, written under ``target`` (a piece of
+    the build's :class:`~generator.parallel.Work`)."""
+    site, base = shared["site"], Path(target)
+    written = write_search_indexes(search_records(site), base, site.config.default_region)
+    return Written(WriteStats(len(written), sum((base / path).stat().st_size for path in written)))
