@@ -58,7 +58,7 @@ from .write import Staging, WriteStats, check_output_location, write_file
 
 LISTINGS = ("home", "category", "tier")
 SITE_ONLY = ("categories", "lookup", "404")  # pages showing nothing beyond the shared values
-IN_MEMORY_PAGES = 2000  # more than this are rendered into a scratch folder (in worker processes)
+IN_MEMORY_PAGES = 400  # more than this (a rename shifting listings) are rendered by workers into a scratch folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,7 +331,7 @@ class IncrementalBuilder:
             scratch = self.output.parent / f".badgedir-live-{self.output.name}-{os.getpid()}"
             shutil.rmtree(scratch, ignore_errors=True)
             scratch.mkdir(parents=True)
-            _, problems = render_pages(renderer, pages, scratch, self.jobs, template_dirs(self.templates))
+            _, problems = render_pages(renderer, pages, scratch, self.jobs, template_dirs(self.templates), min_pages=0)
             if problems:
                 shutil.rmtree(scratch, ignore_errors=True)
                 raise BuildFailed(problems)

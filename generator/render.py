@@ -217,12 +217,15 @@ def page_work(pages: list[Page], target: Path, dirs: list[Path], jobs: int) -> l
     return [Work(_render_batch, (batch, str(target), dirs)) for batch in chunks(pages, max(1, jobs * 16))]
 
 
-def render_pages(renderer: Renderer, pages: list[Page], target: Path, jobs: int,
-                 dirs: list[Path], progress=None) -> tuple[WriteStats, list[Diagnostic]]:
-    """Render and write every page into ``target``; template failures come back as diagnostics."""
+def render_pages(renderer: Renderer, pages: list[Page], target: Path, jobs: int, dirs: list[Path], progress=None,
+                 min_pages: int = 2000) -> tuple[WriteStats, list[Diagnostic]]:
+    """Render and write every page into ``target``; template failures come back as diagnostics.
+
+    Fewer than ``min_pages`` are rendered in this process: a pool would cost more than it saves.
+    """
     stats, problems = WriteStats(), []
     work = page_work(pages, target, dirs, jobs)
-    for done in run_work(work, {"renderer": renderer}, jobs, min_items=2 if len(pages) >= 2000 else 10**9):
+    for done in run_work(work, {"renderer": renderer}, jobs, min_items=2 if len(pages) >= min_pages else 10**9):
         stats.add(done.stats)
         problems += done.problems
         if progress:

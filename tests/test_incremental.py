@@ -20,7 +20,7 @@ import pytest
 
 from conftest import AS_OF, LOGO_SVG, SITE_YAML, build_site
 from generator.build import load_site
-from generator.incremental import IncrementalBuilder
+from generator.incremental import IN_MEMORY_PAGES, IncrementalBuilder
 
 CATEGORIES = ["Café", "Airline", "Bakery", "Pharmacy", "Cafe", ""]  # "Café" and "Cafe" share a slug
 CITIES = ["Madrid", "Sevilla", "Bilbao", "", "Ávila"]
@@ -357,3 +357,22 @@ def test_a_listing_that_shows_the_total_follows_it(tmp_path: Path) -> None:
     assert builder.update(d.write(before)).ok
     assert_same_site(served, build_site(d.content, tmp_path / "fresh", templates=d.template_dir))
     assert "240 in all" in (served / "index.html").read_text()
+
+
+def test_an_edit_that_shifts_many_pages_renders_them_in_workers_and_equals_a_clean_build(tmp_path: Path) -> None:
+    """Over IN_MEMORY_PAGES pages go to forked workers, which start from the cards the last update kept."""
+    d = starting_directory(tmp_path, random.Random(11))
+    for _ in range(450):
+        add_business(d)
+    d.write({})
+    served = tmp_path / "served"
+    builder = IncrementalBuilder(d.content, served, AS_OF, templates=d.template_dir, jobs=2)
+    assert builder.build().ok
+    before = d.files()
+    d.templates["business.html"] = '{% extends "default/business.html" %}{% block title %}New · {{ business.name }}{% endblock %}\n'
+    first = sorted(d.businesses)[0]
+    d.businesses[first]["name"] = "Zzz Renamed"  # and it moves to the end of A–Z
+    result = builder.update(d.write(before))
+    assert result.ok and result.pages > IN_MEMORY_PAGES
+    assert_same_site(served, build_site(d.content, tmp_path / "fresh", templates=d.template_dir))
+    assert "Zzz Renamed" in (served / f"b/{first}/index.html").read_text()
