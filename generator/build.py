@@ -28,6 +28,9 @@ from .templates import builtin_dir, template_dirs
 from .write import Staging, check_output_location
 
 
+WORKERS_FROM_PAGES = 500  # below this, forking workers costs more than it saves
+
+
 class Progress:
     """Receives progress of long stages; the CLI shows it, the library stays silent."""
 
@@ -135,7 +138,7 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], options: Buil
     work += business_file_work(site, target, options.jobs)  # contact cards and badges (issue #7)
     shared = {"site": site, "renderer": renderer}
     problems: list[Diagnostic] = []
-    for done in run_work(work, shared, options.jobs, min_items=2 if len(pages) >= 2000 else 10**9):
+    for done in run_work(work, shared, options.jobs, min_items=2 if len(pages) >= WORKERS_FROM_PAGES else 10**9):
         staging.stats.add(done.stats)
         progress.advance(done.pages)
         problems += done.problems
