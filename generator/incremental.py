@@ -173,6 +173,7 @@ class IncrementalBuilder:
                 staging.write_bytes(f"static/logos/{listed.logo.filename}", listed.logo.data)
         _write_publishing(site, staging, self.jobs)
         self.sitemaps = {p.name for p in staging.dir.glob("sitemap*.xml")}
+        self.sitemap_entries: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = {}  # kept across updates
         self.static = self._static_files()
         for path, data in self.static.items():
             staging.write_bytes(path, data)
@@ -403,7 +404,8 @@ class IncrementalBuilder:
         for path, data in own.items():
             _write_if_changed(served, path, data)
         if pages_changed:
-            sitemaps = sitemap_files(site, self._all_pages(site)) if self.plan_order_known else sitemap_files(site)
+            pages = self._all_pages(site) if self.plan_order_known else None
+            sitemaps = sitemap_files(site, pages, self.sitemap_entries)
             for path in sorted(self.sitemaps - sitemaps.keys()):
                 served.remove(path)
             for path, text in sitemaps.items():

@@ -73,6 +73,7 @@ class Renderer:
         self._card_kinds: set[tuple[str, str]] = set()  # the (partial, lang) pairs in there
         for env in self.envs.values():
             env.globals["partial_cached"] = self._partial_cached
+            env.globals["partial_each"] = self._partial_each
         self.categories = category_views(site)
         self.cities = cities(site)
         self._cards: dict[str, dict[str, BusinessView]] = {}
@@ -105,17 +106,28 @@ class Renderer:
         """
         lang, root = context["lang"], context["root"]
         if business is not None:
-            rendered = self._business_partials.get(business.id) or {}
-            html = rendered.get((name, lang, root))
-            if html is None:
-                html = self._render_partial(context, name, business=business)
-                if self.remember_cards:
-                    self._business_partials.setdefault(business.id, {})[(name, lang, root)] = html
-                    self._card_kinds.add((name, lang))
-            return html
+            return self._business_partial(context, name, (name, lang, root), business)
         if (name, lang, root) not in self._partials:
             self._partials[(name, lang, root)] = self._render_partial(context, name)
         return self._partials[(name, lang, root)]
+
+    @jinja2.pass_context
+    def _partial_each(self, context: jinja2.runtime.Context, name: str, businesses: Iterable[BusinessView]) -> Markup:
+        """``partial_cached(name, business)`` for each business, one after the other: a listing page's
+        cards in one call (the live preview re-renders hundreds of listing pages at a time)."""
+        key = (name, context["lang"], context["root"])
+        return Markup("".join([self._business_partial(context, name, key, business) for business in businesses]))
+
+    def _business_partial(self, context: jinja2.runtime.Context, name: str, key: tuple[str, str, str],
+                          business: BusinessView) -> Markup:
+        rendered = self._business_partials.get(business.id)
+        html = rendered.get(key) if rendered is not None else None
+        if html is None:
+            html = self._render_partial(context, name, business=business)
+            if self.remember_cards:
+                self._business_partials.setdefault(business.id, {})[key] = html
+                self._card_kinds.add(key[:2])
+        return html
 
     def _render_partial(self, context: jinja2.runtime.Context, name: str, **more: Any) -> Markup:
         shared = {k: context[k] for k in ("site", "root", "home", "lang", "badges")}

@@ -46,20 +46,31 @@ def page_url(base_url: str, path: str) -> str:
     return base_url + quote(path.removesuffix("index.html"), safe="/")
 
 
-def sitemap_files(site: Site, pages: list[Page] | None = None) -> dict[str, str]:
+def sitemap_files(site: Site, pages: list[Page] | None = None,
+                  entries: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] | None = None) -> dict[str, str]:
     """``sitemap.xml`` (and its parts, when one file would be too large), by output path.
 
     Every page is listed except ``404.html``.  With several languages each URL
     names its translations (``xhtml:link rel="alternate" hreflang``), with the
-    first language as ``x-default``.  Empty without a ``base_url``.
+    first language as ``x-default``.  Empty without a ``base_url``.  ``entries``
+    keeps each page's ``<url>`` element from one call to the next (the live
+    preview rewrites the sitemap whenever a business comes or goes).
     """
     base = site.config.base_url
     if not base:
         return {}
     pages = plan_pages(site) if pages is None else pages
     alternates = _alternates(site, pages)
-    entries = [_url_entry(base, page.path, alternates.get(_neutral(site, page), [])) for page in pages if page.kind != "404"]
-    chunks = _chunks(entries)
+    cache = {} if entries is None else entries
+    made = []
+    for page in pages:
+        if page.kind != "404":
+            key = (base, page.path, tuple(alternates.get(_neutral(site, page), ())))
+            entry = cache.get(key)
+            if entry is None:
+                entry = cache[key] = _url_entry(base, page.path, list(key[2]))
+            made.append(entry)
+    chunks = _chunks(made)
     if len(chunks) == 1:
         return {"sitemap.xml": _urlset(chunks[0], site)}
     files = {f"sitemap-{n}.xml": _urlset(chunk, site) for n, chunk in enumerate(chunks, 1)}

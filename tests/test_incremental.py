@@ -187,8 +187,10 @@ def edit(d: Directory) -> str:
         elif name == "business.html":
             d.templates[name] = '{% extends "default/business.html" %}{% block title %}' + rng.choice(WORDS) + ' · {{ business.name }}{% endblock %}\n'
         elif name == "partials/listing.html":
-            card = rng.choice(['{% include "partials/card.html" %}', '{{ partial_cached("partials/card.html", business) }}'])
-            d.templates[name] = "<p>{{ pagination.total }} in all</p>{% for business in businesses %}" + card + "{% endfor %}\n"
+            cards = rng.choice(['{% for business in businesses %}{% include "partials/card.html" %}{% endfor %}',
+                                '{% for business in businesses %}{{ partial_cached("partials/card.html", business) }}{% endfor %}',
+                                '{{ partial_each("partials/card.html", businesses) }}'])
+            d.templates[name] = "<p>{{ pagination.total }} in all</p>" + cards + "\n"
         elif name == "partials/meta.html":
             d.templates[name] = f'<meta name="x-test" content="{rng.choice(WORDS)} {{{{ site.total }}}}">\n'
         else:  # a card may show a site-wide value: cards kept from the last update must follow it
