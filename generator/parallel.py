@@ -7,6 +7,7 @@ so small sites and tests stay single-process and easy to debug.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -29,6 +30,9 @@ def map_in_processes(function: Callable[[T], R], items: list[T], jobs: int, min_
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    # Workers inherit the parent's objects copy-on-write; a garbage collection in a worker would
+    # write to every one of them and copy the whole heap.  Frozen objects are never collected.
+    gc.freeze()
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
     try:
         yield from pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8)))
@@ -37,6 +41,8 @@ def map_in_processes(function: Callable[[T], R], items: list[T], jobs: int, min_
         # the batches in flight, so no worker writes into a staging folder after it is discarded.
         pool.shutdown(wait=True, cancel_futures=True)
         raise
+    finally:
+        gc.unfreeze()
     pool.shutdown()
 
 
