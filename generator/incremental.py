@@ -215,6 +215,7 @@ class IncrementalBuilder:
             env.bytecode_cache = _COMPILED  # templates unchanged since the last update are not compiled again
         reads = {} if self.pending_templates else self.reads
         views = _Views(self.renderer, renderer)
+        renderer.follow(self.renderer, changed)
         if not self.pending_templates:
             renderer.adopt_cards(self.renderer, {i for lang in renderer.languages for i in views.cards_changed(lang, changed)},
                                  lambda name, lang: self._partial_shows_change(renderer, name, lang, views, reads))
@@ -586,7 +587,8 @@ class _BusinessesJson:
 
     def _order(self, site: Site, fragments: Mapping[str, bytes]) -> None:
         self.position = {business_id: n for n, business_id in enumerate(site.entries)}
-        self.parts = [fragments[i] for i in site.entries]
+        self.ids = list(site.entries)
+        self.parts = [fragments[i] for i in self.ids]
         self.data = self._joined()
 
     def _joined(self) -> bytes:
@@ -597,10 +599,17 @@ class _BusinessesJson:
     def update(self, site: Site, changed: frozenset[str], fragments: Mapping[str, bytes]) -> bytes:
         if len(site.entries) != len(self.parts) or any(i not in self.position for i in changed if i in site.entries):
             self._order(site, fragments)  # businesses came or went: the order changed
-        else:
+        elif len(changed) > 8:
             for business_id in changed:
                 self.parts[self.position[business_id]] = fragments[business_id]
             self.data = self._joined()
+        else:  # splice the edited businesses in: one copy of the file, not a join of 100,000 pieces
+            for n in sorted((self.position[i] for i in changed if i in self.position), reverse=True):
+                start = len(self.head) + 2 + sum(map(len, self.parts[:n])) + 2 * n  # "[\n", then ",\n" between
+                end = start + len(self.parts[n])
+                self.parts[n] = fragments[self.ids[n]]
+                view = memoryview(self.data)
+                self.data = b"".join((view[:start], self.parts[n], view[end:]))
         return self.data
 
 

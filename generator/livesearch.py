@@ -128,6 +128,7 @@ class LiveSearch:
 
     def _rebuild_text(self) -> None:
         self.text = _Index("search/", build_text_index(list(self.records.values())))
+        self.facets = _facets(self.records.values())
         self.docs = ranked(list(self.records.values()))
         self.doc_number = {r.id: n for n, r in enumerate(self.docs)}
 
@@ -143,7 +144,7 @@ class LiveSearch:
 
     def _patch_text(self, before: Mapping[str, SearchRecord], changed: set[str]) -> None:
         """Rewrite the document and filter files of businesses edited in place."""
-        categories, cities = _facets(self.records.values())
+        categories, cities = self.facets  # unchanged: _text_in_place says so
         category_number = {slug: i for i, (slug, _) in enumerate(categories)}
         city_number = {city: i for i, city in enumerate(cities)}
         for business_id in changed:

@@ -8,7 +8,6 @@ process and inherited by forked workers, so nothing large is pickled.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Callable, Iterable
@@ -75,7 +74,8 @@ class Renderer:
             env.globals["partial_cached"] = self._partial_cached
             env.globals["partial_each"] = self._partial_each
         self.categories = category_views(site)
-        self.cities = cities(site)
+        self._cities: tuple[str, ...] | None = None
+        self._site_views: dict[str, SiteView] = {}
         self._cards: dict[str, dict[str, BusinessView]] = {}
         self._templates: dict[tuple[str, str], jinja2.Template] = {}
 
@@ -133,12 +133,28 @@ class Renderer:
         shared = {k: context[k] for k in ("site", "root", "home", "lang", "badges")}
         return Markup(self.template(name, context["lang"]).render(shared, **more))
 
-    def adopt_cards(self, previous: "Renderer", changed: Iterable[str], stale: Callable[[str, str], bool]) -> None:
-        """Reuse the listing cards ``previous`` made (views and HTML), except those of ``changed``
-        businesses and those of a partial that ``stale(partial, lang)`` says shows something else now."""
+    @property
+    def cities(self) -> tuple[str, ...]:
+        if self._cities is None:
+            self._cities = cities(self.site)
+        return self._cities
+
+    def follow(self, previous: "Renderer", changed: Iterable[str]) -> None:
+        """Reuse what ``previous`` computed from the site that the ``changed`` businesses leave as it was:
+        the list of cities, the listing views of the other businesses."""
         changed = set(changed)
-        self._cards = {lang: {i: view for i, view in views.items() if i not in changed}
-                       for lang, views in previous._cards.items()} if len(changed) < 1000 else {}
+        old, new = previous.site.entries, self.site.entries
+        if all(i in old and i in new and old[i].business.city == new[i].business.city for i in changed):
+            self._cities = previous._cities
+        self._cards = {}
+        for lang, views in previous._cards.items():
+            self._cards[lang] = dict(views)  # a copy: ``previous`` stays right if this update fails
+            for business_id in changed:
+                self._cards[lang].pop(business_id, None)
+
+    def adopt_cards(self, previous: "Renderer", changed: Iterable[str], stale: Callable[[str, str], bool]) -> None:
+        """Reuse the listing cards ``previous`` rendered, except those of ``changed`` businesses
+        and those of a partial that ``stale(partial, lang)`` says shows something else now."""
         if any(stale(name, lang) for name, lang in previous._card_kinds):
             return
         cards = dict(previous._business_partials)  # a copy: ``previous`` stays right if this update fails
@@ -146,8 +162,13 @@ class Renderer:
             cards.pop(business_id, None)
         self._business_partials, self._card_kinds = cards, set(previous._card_kinds)
 
-    @functools.lru_cache(maxsize=None)  # one per language; every page shares it
     def site_view(self, lang: str) -> SiteView:
+        """One per language; every page shares it."""
+        if lang not in self._site_views:
+            self._site_views[lang] = self._site_view(lang)
+        return self._site_views[lang]
+
+    def _site_view(self, lang: str) -> SiteView:
         config = self.site.config
         return SiteView(
             title=config.title, description=config.description, language=lang, languages=config.languages,
