@@ -30,7 +30,6 @@ import inspect
 import json
 import os
 import shutil
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -53,8 +52,9 @@ from .site import Listed, Site, assemble_site
 from .template_deps import TemplateReads, template_reads
 from .templates import builtin_dir, template_dirs, template_diagnostic
 from .tiers import TIER_ORDER, Tier
+from .publishing import business_files
 from .views import Language, business_path
-from .write import Staging, WriteStats, check_output_location, write_file
+from .write import Staging, check_output_location
 
 LISTINGS = ("home", "category", "tier")
 SITE_ONLY = ("categories", "lookup", "404")  # pages showing nothing beyond the shared values
@@ -174,6 +174,7 @@ class IncrementalBuilder:
         _write_publishing(site, staging, self.jobs)
         self.sitemaps = {p.name for p in staging.dir.glob("sitemap*.xml")}
         self.sitemap_entries: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = {}  # kept across updates
+        self.sitemap_pending = False  # pages came or went, and the sitemap waits for catch_up()
         self.static = self._static_files()
         for path, data in self.static.items():
             staging.write_bytes(path, data)
@@ -184,8 +185,8 @@ class IncrementalBuilder:
         """Follow edits: ``changed`` paths (from a watcher), or ``None`` to look at every file.
 
         ``defer_search`` leaves a search index that must be rebuilt (a business added, removed or
-        renamed renumbers it; seconds on 100,000 businesses) for :meth:`catch_up`, so the pages are
-        on disk and the browser reloaded first.
+        renamed renumbers it; seconds on 100,000 businesses) and a sitemap that must be rewritten
+        for :meth:`catch_up`, so the pages are on disk and the browser reloaded first.
         """
         started = time.perf_counter()
         changed = None if changed is None else [Path(os.path.abspath(p)) for p in changed]
@@ -248,15 +249,18 @@ class IncrementalBuilder:
         return Update(True, False, (), warnings, len(todo), served.written, served.removed, time.perf_counter() - started)
 
     def catch_up(self) -> Update | None:
-        """Finish what an update deferred (the search index); None when nothing was left to do."""
-        if not self.search_pending or self.live is None:
+        """Finish what an update deferred (the search index, the sitemap); None when nothing was left to do."""
+        if not (self.search_pending or self.sitemap_pending) or self.live is None:
             return None
         started = time.perf_counter()
         served = Served(self.output)
-        before = self.search.files()
-        self.search.update(self.live.site, self.search_pending)
-        _sync(served, before, self.search.files())
-        self.search_pending = set()
+        if self.search_pending:
+            before = self.search.files()
+            self.search.update(self.live.site, self.search_pending)
+            _sync(served, before, self.search.files())
+            self.search_pending = set()
+        if self.sitemap_pending:
+            self._update_sitemap(self.live.site, served)
         return Update(True, False, written=served.written, removed=served.removed, seconds=time.perf_counter() - started)
 
     def _all_pages(self, site: Site) -> list[Page]:
@@ -366,7 +370,7 @@ class IncrementalBuilder:
             _sync(served, before, self.search.files())
             self.search_pending = set()
         self._update_logos(old, site, changed, served)
-        self._update_publishing(old, site, changed, pages_changed, served)
+        self._update_publishing(old, site, changed, pages_changed, served, defer_search)
         if any(name.startswith("static/") for name in self.pending_templates):
             static = self._static_files()
             _sync(served, self.static, static, keep=lambda p: p.startswith("static/logos/"))
@@ -385,18 +389,12 @@ class IncrementalBuilder:
                     served.write(f"static/logos/{now.logo.filename}", now.logo.data)
                 self.logos[now.logo.filename] += 1
 
-    def _update_publishing(self, old: Site, site: Site, changed: frozenset[str], pages_changed: bool, served: Served) -> None:
+    def _update_publishing(self, old: Site, site: Site, changed: frozenset[str], pages_changed: bool, served: Served,
+                           defer: bool) -> None:
         """Per-business files (contact card, badge) of the changed businesses; the sitemap if pages came or went."""
-        from .seo import sitemap_files
-
         present = {i: site.entries[i] for i in changed if i in site.entries}
-        scratch = _Scratch(self.output.parent)
-        try:
-            only = replace(site, entries=present, alphabetical=(), categories=(), tiers={t: () for t in TIER_ORDER}, faq=())
-            _write_publishing(only, scratch, 1)
-            own = {path: data for path, data in scratch.files().items() if path.startswith("b/")}
-        finally:
-            scratch.discard()
+        language = Language(site.config.languages[0])
+        own = {path: data for listed in present.values() for path, data in business_files(site, listed, language).items()}
         for business_id in changed - present.keys():
             folder = served.path(business_path(business_id))
             for leftover in sorted(folder.glob("*")) if folder.is_dir() else ():
@@ -404,14 +402,22 @@ class IncrementalBuilder:
                     served.remove(f"{business_path(business_id)}{leftover.name}")
         for path, data in own.items():
             _write_if_changed(served, path, data)
-        if pages_changed:
-            pages = self._all_pages(site) if self.plan_order_known else None
-            sitemaps = sitemap_files(site, pages, self.sitemap_entries)
-            for path in sorted(self.sitemaps - sitemaps.keys()):
-                served.remove(path)
-            for path, text in sitemaps.items():
-                _write_if_changed(served, path, text.encode("utf-8"))
-            self.sitemaps = set(sitemaps)
+        self.sitemap_pending |= pages_changed
+        if self.sitemap_pending and not defer:
+            self._update_sitemap(site, served)
+
+    def _update_sitemap(self, site: Site, served: Served) -> None:
+        """The sitemap, after pages came or went (for crawlers: the preview can show the pages first)."""
+        from .seo import sitemap_files
+
+        pages = self._all_pages(site) if self.plan_order_known else None
+        sitemaps = sitemap_files(site, pages, self.sitemap_entries)
+        for path in sorted(self.sitemaps - sitemaps.keys()):
+            served.remove(path)
+        for path, text in sitemaps.items():
+            _write_if_changed(served, path, text.encode("utf-8"))
+        self.sitemaps = set(sitemaps)
+        self.sitemap_pending = False
 
     # -- templates -----------------------------------------------------------
 
@@ -532,26 +538,6 @@ class _Rendered:
     def discard(self) -> None:
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
-
-
-class _Scratch:
-    """Stands in for a Staging folder, to collect what a writer of whole-site files would write."""
-
-    def __init__(self, beside: Path) -> None:
-        self.dir = Path(tempfile.mkdtemp(dir=beside, prefix=".badgedir-scratch-"))
-        self.stats = WriteStats()
-
-    def write_text(self, rel: str, text: str) -> None:
-        self.write_bytes(rel, text.encode("utf-8"))
-
-    def write_bytes(self, rel: str, data: bytes) -> None:
-        write_file(self.dir, rel, data, self.stats)
-
-    def files(self) -> dict[str, bytes]:
-        return {p.relative_to(self.dir).as_posix(): p.read_bytes() for p in self.dir.rglob("*") if p.is_file()}
-
-    def discard(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def _write_publishing(site: Site, staging, jobs: int) -> None:

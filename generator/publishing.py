@@ -49,10 +49,16 @@ def _write_business_files(shared: dict[str, Any], task: tuple[list[str], str]) -
     site, stats = shared["site"], WriteStats()
     language = Language(site.config.languages[0])
     for business_id in ids:
-        listed, folder = site.entries[business_id], business_path(business_id)
-        write_file(base, f"{folder}contact.vcf", contact_card(site, listed, language).encode("utf-8"), stats)
-        write_file(base, f"{folder}badge.svg", badge_svg(site, listed, language).encode("utf-8"), stats)
+        for path, data in business_files(site, site.entries[business_id], language).items():
+            write_file(base, path, data, stats)
     return Written(stats)
+
+
+def business_files(site: Site, listed: Listed, language: Language) -> dict[str, bytes]:
+    """A business's contact card and badge, by output path."""
+    folder = business_path(listed.business.id)
+    return {f"{folder}contact.vcf": contact_card(site, listed, language).encode("utf-8"),
+            f"{folder}badge.svg": badge_svg(site, listed, language).encode("utf-8")}
 
 
 def business_page_extras(site: Site, listed: Listed, language: Language) -> dict[str, Any]:

@@ -126,9 +126,9 @@ def _follow(builder: IncrementalBuilder, preview: Preview, watcher: Watcher, loo
             preview.errors = result.errors
             preview.has_site = preview.has_site or result.ok
             loop.add_callback(LiveReloadHandler.reload_waiters, "*")
-            late = builder.catch_up()  # the search index, when the edit renumbered it: after the reload
+            late = builder.catch_up()  # search index (renumbered by the edit) and sitemap: after the reload
             if late is not None:
-                print(f"badgedir: search index updated in {late.seconds * 1000:.0f} ms", file=sys.stderr, flush=True)
+                print(f"badgedir: search index and sitemap updated in {late.seconds * 1000:.0f} ms", file=sys.stderr, flush=True)
     finally:
         watcher.release()
 

@@ -378,3 +378,19 @@ def test_an_edit_that_shifts_many_pages_renders_them_in_workers_and_equals_a_cle
     assert result.ok and result.pages > IN_MEMORY_PAGES
     assert_same_site(served, build_site(d.content, tmp_path / "fresh", templates=d.template_dir))
     assert "Zzz Renamed" in (served / f"b/{first}/index.html").read_text()
+
+
+def test_a_deferred_update_writes_pages_first_then_search_and_sitemap_on_catch_up(tmp_path: Path) -> None:
+    d = starting_directory(tmp_path, random.Random(13))
+    served = tmp_path / "served"
+    builder = IncrementalBuilder(d.content, served, AS_OF, templates=d.template_dir)
+    assert builder.build().ok
+    before = d.files()
+    new = add_business(d)
+    result = builder.update(d.write(before), defer_search=True)
+    assert result.ok and (served / f"b/{new}/index.html").is_file()
+    assert f"b/{new}/" not in (served / "sitemap.xml").read_text()  # for crawlers: it can wait for the reload
+    assert builder.catch_up() is not None
+    assert f"https://dir.example.org/b/{new}/" in (served / "sitemap.xml").read_text()
+    assert_same_site(served, build_site(d.content, tmp_path / "fresh", templates=d.template_dir))
+    assert builder.catch_up() is None
