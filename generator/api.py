@@ -9,26 +9,57 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .reasons import reason_text
 from .site import Listed, Site
 from .views import Language, business_path
 from . import phones
-from .write import WriteStats, Written, write_file
+from .write import WriteStats, Written, write_pieces
 
 
-def businesses_json(site: Site) -> str:
+def businesses_json(site: Site) -> Iterator[bytes]:
+    """The file, in pieces: its head, then each business as it sits in the file.
+
+    Written piece by piece, so 100,000 businesses never sit in memory as one
+    string; a live preview keeps the pieces and replaces an edited business's.
+    """
     language = Language(site.config.languages[0])
-    items = [business_record(listed, language) for listed in site.entries.values()]
-    return json.dumps({"as_of": site.as_of.isoformat(), "businesses": items}, ensure_ascii=False,
-                      indent=1, sort_keys=False) + "\n"
+    yield json_head(site)
+    yield from join_businesses(business_json(listed, language) for listed in site.entries.values())
+
+
+def json_head(site: Site) -> bytes:
+    return ('{\n "as_of": ' + json.dumps(site.as_of.isoformat()) + ',\n "businesses": ').encode("utf-8")
+
+
+def business_json(listed: Listed, language: Language) -> bytes:
+    """One business, indented as ``json.dumps(whole file, indent=1)`` would put it."""
+    text = json.dumps(business_record(listed, language), ensure_ascii=False, indent=1)
+    return ("  " + text.replace("\n", "\n  ")).encode("utf-8")
+
+
+def join_businesses(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """The list after the head: ``[``, the businesses one per piece with separators, the file's end."""
+    first = True
+    for piece in pieces:
+        yield (b"[\n" if first else b",\n") + piece
+        first = False
+    yield b"[]\n}\n" if first else b"\n ]\n}\n"
+
+
+def joined_businesses(head: bytes, pieces: list[bytes]) -> bytes:
+    """The whole file from its head and business pieces, at once: ``join_businesses`` for a file kept in memory."""
+    if not pieces:
+        return head + b"[]\n}\n"
+    return b"".join((head, b"[\n", b",\n".join(pieces), b"\n ]\n}\n"))
 
 
 def write_businesses_json(shared: dict[str, Any], target: str) -> Written:
     """``api/businesses.json`` of ``shared["site"]`` under ``target`` (a piece of the build's work)."""
     stats = WriteStats()
-    write_file(Path(target), "api/businesses.json", businesses_json(shared["site"]).encode("utf-8"), stats)
+    write_pieces(Path(target), "api/businesses.json", businesses_json(shared["site"]), stats)
     return Written(stats)
 
 

@@ -74,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
         count = len(failed.diagnostics)
         print(f"badgedir: {count} error{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
         return 1
+    except OSError as exc:  # the machine, not the content: a full disk, a folder we may not write
+        print(f"badgedir: error: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}; "
+              "the output folder was left as it was", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("badgedir: interrupted; the output folder was left as it was", file=sys.stderr)
         return 130

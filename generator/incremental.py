@@ -40,7 +40,7 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 
-from .api import business_record
+from .api import business_json, joined_businesses, json_head
 from .diagnostics import BuildFailed, Diagnostic, errors_in
 from .livecontent import ContentCache, Stamp, stamp_of
 from .livesearch import LiveSearch
@@ -48,7 +48,7 @@ from .livesite import Evidence, LiveSite
 from .livewrite import TEMP_PREFIX, Served
 from .pages import PAGE_SIZE, Page, faq_for_language, page_count, plan_pages
 from .render import Renderer, render_pages
-from .site import Listed, Site, assemble_site
+from .site import Site, assemble_site
 from .template_deps import TemplateReads, template_reads
 from .templates import builtin_dir, template_dirs, template_diagnostic
 from .tiers import TIER_ORDER, Tier
@@ -58,7 +58,7 @@ from .write import Staging, check_output_location
 
 LISTINGS = ("home", "category", "tier")
 SITE_ONLY = ("categories", "lookup", "404")  # pages showing nothing beyond the shared values
-IN_MEMORY_PAGES = 400  # more than this (a rename shifting listings) are rendered by workers into a scratch folder
+IN_MEMORY_PAGES = 3000  # more than this (a template edit) are rendered by workers into a scratch folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +158,7 @@ class IncrementalBuilder:
     def _data_outputs_in_full(self, site: Site, staging: Staging) -> None:
         """Everything but pages, as ``build._write_site`` writes it, keeping what updates need."""
         language = Language(site.config.languages[0])
-        self.fragments = {i: _fragment(listed, language) for i, listed in site.entries.items()}
+        self.fragments = {i: business_json(listed, language) for i, listed in site.entries.items()}
         self._json = _BusinessesJson(site, self.fragments)
         self.json = self._json.data
         staging.write_bytes("api/businesses.json", self.json)
@@ -356,7 +356,7 @@ class IncrementalBuilder:
         language = Language(site.config.languages[0])
         for business_id in changed:
             if business_id in site.entries:
-                self.fragments[business_id] = _fragment(site.entries[business_id], language)
+                self.fragments[business_id] = business_json(site.entries[business_id], language)
             else:
                 self.fragments.pop(business_id, None)
         if changed:
@@ -558,40 +558,28 @@ def _listing(site: Site, page: Page) -> tuple[str, ...]:
     return next((c.ids for c in site.categories if c.slug == page.key), ())
 
 
-def _fragment(listed: Listed, language: Language) -> bytes:
-    """One business of api/businesses.json, indented as it sits in the whole file."""
-    text = json.dumps(business_record(listed, language), ensure_ascii=False, indent=1)
-    return ("  " + text.replace("\n", "\n  ")).encode("utf-8")
-
-
 class _BusinessesJson:
-    """``api.businesses_json`` joined from per-business pieces (the same bytes; tests compare them)."""
+    """``api/businesses.json`` kept in memory as ``api.businesses_json`` writes it, a piece per business."""
 
     def __init__(self, site: Site, fragments: Mapping[str, bytes]) -> None:
-        self.head = ('{\n "as_of": ' + json.dumps(site.as_of.isoformat()) + ',\n "businesses": ').encode("utf-8")
+        self.head = json_head(site)
         self._order(site, fragments)
 
     def _order(self, site: Site, fragments: Mapping[str, bytes]) -> None:
-        self.position = {business_id: n for n, business_id in enumerate(site.entries)}
         self.ids = list(site.entries)
         self.parts = [fragments[i] for i in self.ids]
-        self.data = self._joined()
-
-    def _joined(self) -> bytes:
-        if not self.parts:
-            return self.head + b"[]\n}\n"
-        return self.head + b"[\n" + b",\n".join(self.parts) + b"\n ]\n}\n"
+        self.data = joined_businesses(self.head, self.parts)
 
     def update(self, site: Site, changed: frozenset[str], fragments: Mapping[str, bytes]) -> bytes:
-        if len(site.entries) != len(self.parts) or any(i not in self.position for i in changed if i in site.entries):
+        if len(site.entries) != len(self.ids) or any(i not in site.entries for i in changed):
             self._order(site, fragments)  # businesses came or went: the order changed
         elif len(changed) > 8:
             for business_id in changed:
-                self.parts[self.position[business_id]] = fragments[business_id]
-            self.data = self._joined()
+                self.parts[self.ids.index(business_id)] = fragments[business_id]
+            self.data = joined_businesses(self.head, self.parts)
         else:  # splice the edited businesses in: one copy of the file, not a join of 100,000 pieces
-            for n in sorted((self.position[i] for i in changed if i in self.position), reverse=True):
-                start = len(self.head) + 2 + sum(map(len, self.parts[:n])) + 2 * n  # "[\n", then ",\n" between
+            for n in sorted((self.ids.index(i) for i in changed), reverse=True):
+                start = len(self.head) + 2 + sum(map(len, self.parts[:n])) + 2 * n  # after "[\n" and a ",\n" each
                 end = start + len(self.parts[n])
                 self.parts[n] = fragments[self.ids[n]]
                 view = memoryview(self.data)

@@ -12,10 +12,11 @@ import os
 import shutil
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .diagnostics import Diagnostic, UsageError
 
@@ -156,15 +157,27 @@ def _owner_alive(folder: Path) -> bool:
 
 def write_file(base: Path, rel: str, data: bytes, stats: WriteStats) -> None:
     """Write one file under ``base``; ``rel`` is a path we planned, never one a business wrote."""
+    with _open(base, rel) as handle:
+        handle.write(data)
+    stats.files += 1
+    stats.bytes += len(data)
+
+
+def write_pieces(base: Path, rel: str, pieces: Iterable[bytes], stats: WriteStats) -> None:
+    """Like :func:`write_file`, for a file too large to hold whole (``api/businesses.json`` of 100,000 businesses)."""
+    with _open(base, rel) as handle:
+        for piece in pieces:
+            handle.write(piece)
+            stats.bytes += len(piece)
+    stats.files += 1
+
+
+def _open(base: Path, rel: str) -> BinaryIO:
     if rel.startswith("/") or ".." in rel.split("/"):
         raise ValueError(f"refusing to write outside the output folder: {rel}")  # a bug, not content
     path = base / rel
     try:
-        handle = open(path, "wb")
+        return open(path, "wb")
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "wb")
-    with handle:
-        handle.write(data)
-    stats.files += 1
-    stats.bytes += len(data)
+        return open(path, "wb")

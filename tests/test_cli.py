@@ -43,6 +43,22 @@ def test_content_errors_exit_1_and_usage_errors_exit_2(capsys, three_tiers: Path
     assert code == 2
 
 
+def test_a_full_disk_is_one_clear_error_and_the_last_output_stays(capsys, monkeypatch, three_tiers: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert run(capsys, "build", "--content", str(three_tiers), "--output", str(site), "--as-of", "2026-11-25")[0] == 0
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+    def full(base: Path, rel: str, data: bytes, stats) -> None:
+        raise OSError(28, "No space left on device", str(base / rel))
+
+    monkeypatch.setattr("generator.render.write_file", full)
+    code, _, err = run(capsys, "build", "--content", str(three_tiers), "--output", str(site), "--as-of", "2026-11-26")
+    assert code == 1 and "Traceback" not in err
+    assert "badgedir: error: No space left on device: " in err and "the output folder was left as it was" in err
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".badgedir")] == []  # no staging left behind
+
+
 def test_check_validates_without_writing(capsys, three_tiers: Path) -> None:
     code, out, _ = run(capsys, "check", "--content", str(three_tiers), "--as-of", "2026-11-25")
     assert code == 0 and "3 businesses (1 verified, 1 confirmed, 1 unverified)" in out

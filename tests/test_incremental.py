@@ -20,7 +20,8 @@ import pytest
 
 from conftest import AS_OF, LOGO_SVG, SITE_YAML, build_site
 from generator.build import load_site
-from generator.incremental import IN_MEMORY_PAGES, IncrementalBuilder
+from generator import incremental
+from generator.incremental import IncrementalBuilder
 
 CATEGORIES = ["Café", "Airline", "Bakery", "Pharmacy", "Cafe", ""]  # "Café" and "Cafe" share a slug
 CITIES = ["Madrid", "Sevilla", "Bilbao", "", "Ávila"]
@@ -361,8 +362,10 @@ def test_a_listing_that_shows_the_total_follows_it(tmp_path: Path) -> None:
     assert "240 in all" in (served / "index.html").read_text()
 
 
-def test_an_edit_that_shifts_many_pages_renders_them_in_workers_and_equals_a_clean_build(tmp_path: Path) -> None:
+def test_an_edit_that_shifts_many_pages_renders_them_in_workers_and_equals_a_clean_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Over IN_MEMORY_PAGES pages go to forked workers, which start from the cards the last update kept."""
+    monkeypatch.setattr(incremental, "IN_MEMORY_PAGES", 300)
     d = starting_directory(tmp_path, random.Random(11))
     for _ in range(450):
         add_business(d)
@@ -375,7 +378,7 @@ def test_an_edit_that_shifts_many_pages_renders_them_in_workers_and_equals_a_cle
     first = sorted(d.businesses)[0]
     d.businesses[first]["name"] = "Zzz Renamed"  # and it moves to the end of A–Z
     result = builder.update(d.write(before))
-    assert result.ok and result.pages > IN_MEMORY_PAGES
+    assert result.ok and result.pages > incremental.IN_MEMORY_PAGES
     assert_same_site(served, build_site(d.content, tmp_path / "fresh", templates=d.template_dir))
     assert "Zzz Renamed" in (served / f"b/{first}/index.html").read_text()
 
