@@ -43,11 +43,14 @@ def _prototypes() -> dict[str, str]:
     return prototypes
 
 
+@lru_cache(maxsize=1)
+def _prototype_table() -> dict[int, str]:
+    return {ord(char): target for char, target in _prototypes().items()}
+
+
 def skeleton(text: str) -> str:
     """UTS #39 skeleton: NFD, each character replaced by its prototype, NFD again."""
-    table = _prototypes()
-    mapped = "".join(table.get(ch, ch) for ch in unicodedata.normalize("NFD", text))
-    return unicodedata.normalize("NFD", mapped)
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", text).translate(_prototype_table()))
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -87,7 +90,14 @@ _DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 def _unmarked(text: str) -> str:
     """``text`` without combining marks (a skeleton is decomposed; its accents would split words)."""
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+    if text.isascii():
+        return text
+    return " ".join([_unmarked_word(word) for word in text.split(" ")])
+
+
+@lru_cache(maxsize=1 << 16)
+def _unmarked_word(word: str) -> str:
+    return "".join(ch for ch in word if not unicodedata.combining(ch))
 
 
 def find_impostors(businesses: Iterable[Business], verified: list[Business]) -> dict[str, Business]:
@@ -107,25 +117,27 @@ class Resemblance:
                 self.exact.setdefault(words, original)
                 if len(" ".join(words)) >= MIN_CONTAINED_LENGTH:
                     self.contained.setdefault(words, original)
+        self.first_words = {words[0] for words in self.contained}  # where a contained name can start
 
     def find(self, businesses: Iterable[Business]) -> dict[str, Business]:
         found: dict[str, Business] = {}
         for business in businesses:
             if business.id in self.verified_ids:
                 continue
-            match = _match(business, self.exact, self.contained)
+            match = self._match(business)
             if match is not None and match.whatsapp != business.whatsapp:
                 found[business.id] = match
         return found
 
-
-def _match(business: Business, exact: dict, contained: dict) -> Business | None:
-    for words in _forms(business.name):
-        if words in exact:
-            return exact[words]
-        for start in range(len(words)):
-            for end in range(start + 1, len(words) + 1):
-                hit = contained.get(words[start:end])
-                if hit is not None:
-                    return hit
-    return None
+    def _match(self, business: Business) -> Business | None:
+        for words in _forms(business.name):
+            if words in self.exact:
+                return self.exact[words]
+            for start in range(len(words)):
+                if words[start] not in self.first_words:
+                    continue
+                for end in range(start + 1, len(words) + 1):
+                    hit = self.contained.get(words[start:end])
+                    if hit is not None:
+                        return hit
+        return None

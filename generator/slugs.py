@@ -5,11 +5,19 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form used for sorting and matching names."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    if text.isascii():
+        return text.lower()
+    return " ".join([_fold_word(word) for word in text.split(" ")])  # names repeat words: fold each once
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
