@@ -17,6 +17,7 @@ from pathlib import Path
 from .api import write_businesses_json
 from .content import read_content
 from .diagnostics import BuildFailed, Diagnostic, UsageError, errors_in
+from .memory import collector_paused
 from .pages import Page, plan_pages
 from .parallel import Work, default_jobs, run_work
 from .publishing import business_file_work, write_site_files
@@ -86,13 +87,14 @@ def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 
     progress = progress or Progress()
     if not content_dir.is_dir():
         raise UsageError(f"content folder {content_dir} does not exist")
-    progress.stage("reading content")
-    content, diagnostics = read_content(content_dir, jobs)
-    site = None
-    if content is not None:
-        progress.stage("deciding tiers")
-        site, more = assemble_site(content, as_of)
-        diagnostics += more + publishing_warnings(content.site) + translation_warnings(content.site.languages)
+    with collector_paused():  # millions of objects that live as long as the build
+        progress.stage("reading content")
+        content, diagnostics = read_content(content_dir, jobs)
+        site = None
+        if content is not None:
+            progress.stage("deciding tiers")
+            site, more = assemble_site(content, as_of)
+            diagnostics += more + publishing_warnings(content.site) + translation_warnings(content.site.languages)
     if strict:
         diagnostics = [Diagnostic(d.path, d.line, d.message, "error") for d in diagnostics]
     if site is None or errors_in(diagnostics):

@@ -52,6 +52,7 @@ from .site import Site, assemble_site
 from .template_deps import TemplateReads, template_reads
 from .templates import builtin_dir, template_dirs, template_diagnostic
 from .tiers import TIER_ORDER, Tier
+from .memory import collector_paused
 from .publishing import business_files
 from .views import Language, business_path
 from .write import Staging, check_output_location
@@ -104,13 +105,14 @@ class IncrementalBuilder:
         """Build everything from scratch (the first build, or after site.yaml changed)."""
         started = time.perf_counter()
         self.live = None
-        self.cache.refresh(None)
-        self.template_stamps = self._template_stamps()
-        self.pending_templates.clear()
-        errors = self.cache.errors()
-        if errors:
-            return Update(False, True, tuple(errors))
-        site, diagnostics = assemble_site(self.cache.content(), self.as_of)
+        with collector_paused():  # the site's objects live as long as this session's next build
+            self.cache.refresh(None)
+            self.template_stamps = self._template_stamps()
+            self.pending_templates.clear()
+            errors = self.cache.errors()
+            if errors:
+                return Update(False, True, tuple(errors))
+            site, diagnostics = assemble_site(self.cache.content(), self.as_of)
         if site is None or errors_in(diagnostics):
             return Update(False, True, tuple(sorted(errors_in(diagnostics))))
         renderer = Renderer(site, self.templates, remember_cards=True)
