@@ -87,11 +87,19 @@ class Renderer:
         return self._templates[key]
 
     def card(self, business_id: str, lang: str) -> BusinessView:
-        """A business as listings show it; cached, since it appears on several listings."""
+        """A business as listings show it.
+
+        Kept when cards are remembered (the live preview re-renders shifted listings from them); a
+        full build's worker meets most businesses on one of its listing pages only, and 100,000
+        kept views would cost it ~50 MB for a few percent of its time.
+        """
         cache = self._cards.setdefault(lang, {})
-        if business_id not in cache:
-            cache[business_id] = business_view(self.site.entries[business_id], self.languages[lang], detailed=False)
-        return cache[business_id]
+        view = cache.get(business_id)
+        if view is None:
+            view = business_view(self.site.entries[business_id], self.languages[lang], detailed=False)
+            if self.remember_cards:
+                cache[business_id] = view
+        return view
 
     @jinja2.pass_context
     def _partial_cached(self, context: jinja2.runtime.Context, name: str, business: BusinessView | None = None) -> Markup:
