@@ -9,6 +9,7 @@ folder.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,7 +118,8 @@ def _business(record: Record, rel: str, has_logo: bool) -> Business:
     get = record.get
     return Business(
         id=get("id"), name=get("name"), whatsapp=get("whatsapp"), company_id=get("company_id"),
-        category=get("category", ""), city=get("city", ""), country=get("country", ""),
+        # a few dozen values shared by thousands: one string each (kept once per pickled batch too)
+        category=sys.intern(get("category", "")), city=sys.intern(get("city", "")), country=sys.intern(get("country", "")),
         website=get("website", ""), email=get("email", ""), address=get("address", ""),
         logo=get("logo") if has_logo else None, description=get("description", ""),
         source=Source(rel, record.line), whatsapp_source=Source(rel, record.lines["whatsapp"]),
