@@ -1,5 +1,5 @@
 """Allow ``python -m generator`` as well as the ``badgedir`` script."""
 
-from .cli import main
+from .cli import run
 
-raise SystemExit(main())
+run()

@@ -7,6 +7,7 @@ Exit status: 0 success (warnings printed), 1 content or template errors,
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
@@ -84,6 +85,23 @@ def main(argv: list[str] | None = None) -> int:
     except _Terminated:
         print("badgedir: terminated; the output folder was left as it was", file=sys.stderr)
         return 143
+
+
+def run() -> None:
+    """The ``badgedir`` command: :func:`main`, then exit without tearing the heap down object by object.
+
+    A build of 100,000 businesses leaves millions of objects behind, and an
+    interpreter's orderly exit frees each one: about a second, measured, spent
+    after the work is done.  Everything ``main`` opened it has closed itself;
+    only the standard streams are left to flush.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 class _Terminated(BaseException):
