@@ -190,6 +190,10 @@ class IncrementalBuilder:
         renamed renumbers it; seconds on 100,000 businesses) and a sitemap that must be rewritten
         for :meth:`catch_up`, so the pages are on disk and the browser reloaded first.
         """
+        with collector_paused():  # a pass over a 100,000-business heap costs more than the edit
+            return self._update(changed, defer_search)
+
+    def _update(self, changed: Iterable[Path] | None, defer_search: bool) -> Update:
         started = time.perf_counter()
         changed = None if changed is None else [Path(os.path.abspath(p)) for p in changed]
         refreshed = self.cache.refresh(changed)
@@ -252,6 +256,10 @@ class IncrementalBuilder:
 
     def catch_up(self) -> Update | None:
         """Finish what an update deferred (the search index, the sitemap); None when nothing was left to do."""
+        with collector_paused():
+            return self._catch_up()
+
+    def _catch_up(self) -> Update | None:
         if not (self.search_pending or self.sitemap_pending) or self.live is None:
             return None
         started = time.perf_counter()

@@ -7,30 +7,15 @@ formats are described in ``text_index`` and ``number_index``.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
+from generator.memory import collector_paused
 from generator.search.number_index import build_number_index
 from generator.search.records import SearchRecord
 from generator.search.text_index import build_text_index
 
 __all__ = ["SearchRecord", "write_search_indexes"]
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Building allocates millions of small acyclic objects; with the build's
-    own objects alive, cyclic-GC passes over all of them cost about a third of
-    the time and find nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def write_search_indexes(records: Sequence[SearchRecord], out_dir: Path, default_region: str) -> list[str]:
@@ -40,7 +25,7 @@ def write_search_indexes(records: Sequence[SearchRecord], out_dir: Path, default
     """
     for record in records:
         record.check()
-    with _collector_paused():
+    with collector_paused():  # millions of small acyclic objects: collections would find nothing
         files = build_text_index(records) | build_number_index(records, default_region)
     folders = {str(Path(path).parent) for path in files}
     for folder in sorted(folders):
