@@ -61,6 +61,9 @@ class TierDecision:
     verification: Verification | None  # the record that counted, if any
 
 
+_NO_VERIFICATION = Reason("no_verification", None)  # most businesses' reason: one value for all of them
+
+
 def decide_tier(business: Business, entry: RegisterEntry | None,
                 records: Sequence[Verification], as_of: date) -> TierDecision:
     """Decide one business's tier from the register entry it names and the records about it."""
@@ -80,7 +83,7 @@ def decide_tier(business: Business, entry: RegisterEntry | None,
                                   (("verified_on", record.verified_on.isoformat()),)))
     if counting is None:
         if not records:
-            reasons.append(Reason("no_verification", None))
+            reasons.append(_NO_VERIFICATION)
         return TierDecision(business.id, Tier.CONFIRMED if confirmed else Tier.UNVERIFIED, tuple(reasons), None)
     dates = (("verified_on", counting.verified_on.isoformat()), ("expires", counting.expires.isoformat()),
              ("method", counting.method))
