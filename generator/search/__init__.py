@@ -25,11 +25,14 @@ def write_search_indexes(records: Sequence[SearchRecord], out_dir: Path, default
     """
     for record in records:
         record.check()
-    with collector_paused():  # millions of small acyclic objects: collections would find nothing
-        files = build_text_index(records) | build_number_index(records, default_region)
-    folders = {str(Path(path).parent) for path in files}
-    for folder in sorted(folders):
-        (out_dir / folder).mkdir(parents=True, exist_ok=True)
-    for path, body in files.items():
-        (out_dir / path).write_bytes(body)
-    return sorted(files)
+    written: list[str] = []
+    for build in (build_text_index, lambda r: build_number_index(r, default_region)):
+        with collector_paused():  # millions of small acyclic objects: collections would find nothing
+            files = build(records)
+        for folder in sorted({str(Path(path).parent) for path in files}):
+            (out_dir / folder).mkdir(parents=True, exist_ok=True)
+        for path, body in files.items():
+            (out_dir / path).write_bytes(body)
+        written += files
+        del files  # one index in memory at a time (a 100,000-business build)
+    return sorted(written)
