@@ -29,9 +29,9 @@ from dataclasses import replace
 
 from .search.codec import encode
 from .search.from_site import search_records
-from .search.number_index import _row, build_number_index, file_count
+from .search.number_index import build_number_index, file_count, number_row
 from .search.records import TIERS, SearchRecord
-from .search.text_index import DOC_CHUNK, _document, build_text_index, dumps, ranked
+from .search.text_index import DOC_CHUNK, build_text_index, document_row, dumps, ranked
 from .search.typo_index import fnv1a
 from .site import Site
 
@@ -151,7 +151,7 @@ class LiveSearch:
             self.docs[self.doc_number[business_id]] = self.records[business_id]
         inner = dict(self.text.inner)
         for chunk in {self.doc_number[i] // DOC_CHUNK for i in changed}:
-            rows = [_document(r, category_number.get(r.category_slug, -1), city_number.get(r.city, -1))
+            rows = [document_row(r, category_number.get(r.category_slug, -1), city_number.get(r.city, -1))
                     for r in self.docs[chunk * DOC_CHUNK:(chunk + 1) * DOC_CHUNK]]
             inner[f"d/{chunk}.json"] = dumps(rows)
         for slug in {s for i in changed if before[i].category_slug != self.records[i].category_slug
@@ -219,5 +219,5 @@ def _number_file(records: Iterable[SearchRecord]) -> dict[str, list[list[object]
     rank = {tier: i for i, tier in enumerate(TIERS)}
     table: dict[str, list[list[object]]] = {}
     for record in sorted(records, key=lambda r: (rank[r.tier], r.name, r.id)):
-        table.setdefault(record.whatsapp, []).append(_row(record))
+        table.setdefault(record.whatsapp, []).append(number_row(record))
     return table

@@ -52,7 +52,8 @@ def file_count(numbers: int) -> int:
     return max(1, -(-numbers // NUMBERS_PER_FILE))
 
 
-def _row(record: SearchRecord) -> list[object]:
+def number_row(record: SearchRecord) -> list[object]:
+    """One business in a lookup file (a live preview rewrites single files with it)."""
     row: list[object] = [record.name, record.url, record.tier, record.whatsapp_display]
     if record.warning:
         row += [record.warning, record.warning_url]
@@ -70,7 +71,7 @@ def build_number_index(records: Sequence[SearchRecord], default_region: str) -> 
     for number, sharing in by_number.items():
         if len(sharing) > 1:  # several businesses on one number: best tier first, as in search results
             sharing.sort(key=lambda r: (rank[r.tier], r.name, r.id))
-        shards[fnv1a(number) % count][number] = [_row(r) for r in sharing]
+        shards[fnv1a(number) % count][number] = [number_row(r) for r in sharing]
     # Every file is written, empty or not: a missing file can then only mean a stale manifest.
     files = {f"{n}.json": dumps(shard) for n, shard in enumerate(shards)}
     digest = hashlib.sha256()

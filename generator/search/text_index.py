@@ -73,7 +73,8 @@ def _tier_starts(docs: Sequence[SearchRecord]) -> list[int]:
     return [*starts, len(docs)]
 
 
-def _document(record: SearchRecord, category: int, city: int) -> list[object]:
+def document_row(record: SearchRecord, category: int, city: int) -> list[object]:
+    """One business in a document file (a live preview rewrites single files with it)."""
     row: list[object] = [record.name, record.url, category, city, record.whatsapp_display]
     if record.warning:
         row += [record.warning, record.warning_url]
@@ -131,7 +132,7 @@ def build_text_index(records: Sequence[SearchRecord]) -> dict[str, bytes]:
             by_category[category].append(number)
         if city >= 0:
             by_city[city].append(number)
-        rows.append(_document(record, category, city))
+        rows.append(document_row(record, category, city))
     for start in range(0, len(rows), DOC_CHUNK):
         files[f"d/{start // DOC_CHUNK}.json"] = dumps(rows[start : start + DOC_CHUNK])
     for number, members in enumerate(by_category):
