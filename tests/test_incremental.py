@@ -130,6 +130,14 @@ def starting_directory(root: Path, rng: random.Random) -> Directory:
     return d
 
 
+def first_build(d: Directory, **options: object) -> tuple[Path, IncrementalBuilder]:
+    """The preview's folder and builder for ``d``, after its first (full) build."""
+    served = d.root / "served"
+    builder = IncrementalBuilder(d.content, served, AS_OF, templates=d.template_dir, **options)  # type: ignore[arg-type]
+    assert builder.build().ok
+    return served, builder
+
+
 def add_business(d: Directory) -> str:
     business_id = f"b{len(d.businesses)}-{d.rng.randrange(1000)}"
     d.businesses[business_id] = {
@@ -215,9 +223,8 @@ def edit(d: Directory) -> str:
 def test_incremental_updates_equal_a_clean_build(tmp_path: Path, seed: int) -> None:
     rng = random.Random(seed)
     d = starting_directory(tmp_path, rng)
-    served = tmp_path / "served"
-    builder = IncrementalBuilder(d.content, served, AS_OF, templates=d.template_dir)
-    assert builder.build().ok and builder.plan_order_known
+    served, builder = first_build(d)
+    assert builder.plan_order_known
     steps = []
     for step in range(22):
         before = d.files()
@@ -248,8 +255,7 @@ def test_an_edit_rerenders_only_the_pages_showing_that_business(tmp_path: Path) 
     for fields in d.businesses.values():
         fields["category"], fields["city"] = "Bakery", "Madrid"
     d.write({})
-    builder = IncrementalBuilder(d.content, tmp_path / "served", AS_OF, templates=d.template_dir)
-    assert builder.build().ok
+    _, builder = first_build(d)
     target = sorted(d.businesses)[100]
     before = d.files()
     d.businesses[target]["whatsapp"] = d.number()
@@ -264,9 +270,7 @@ def test_an_edit_rerenders_only_the_pages_showing_that_business(tmp_path: Path) 
 
 def test_a_content_error_keeps_the_last_good_site_until_fixed(tmp_path: Path) -> None:
     d = starting_directory(tmp_path, random.Random(3))
-    served = tmp_path / "served"
-    builder = IncrementalBuilder(d.content, served, AS_OF, templates=d.template_dir)
-    assert builder.build().ok
+    served, builder = first_build(d)
     good = tree(served)
     target = sorted(d.businesses)[0]
     before = d.files()
@@ -286,9 +290,7 @@ def test_a_content_error_keeps_the_last_good_site_until_fixed(tmp_path: Path) ->
 
 def test_a_template_error_is_reported_and_nothing_is_written(tmp_path: Path) -> None:
     d = starting_directory(tmp_path, random.Random(4))
-    served = tmp_path / "served"
-    builder = IncrementalBuilder(d.content, served, AS_OF, templates=d.template_dir)
-    assert builder.build().ok
+    served, builder = first_build(d)
     good = tree(served)
     before = d.files()
     d.templates["partials/card.html"] = "{% if %}\n"
@@ -351,9 +353,7 @@ def test_a_listing_that_shows_the_total_follows_it(tmp_path: Path) -> None:
     d.templates["partials/listing.html"] = ("<p>{{ pagination.total }} in all</p>{% for business in businesses %}"
                                             '{% include "partials/card.html" %}{% endfor %}\n')
     d.write({})
-    served = tmp_path / "served"
-    builder = IncrementalBuilder(d.content, served, AS_OF, templates=d.template_dir)
-    assert builder.build().ok
+    served, builder = first_build(d)
     before = d.files()
     new = add_business(d)
     d.businesses[new].update(name="Zzz Último", category="", file="new.yaml")  # lands on the last A–Z page
@@ -370,9 +370,7 @@ def test_an_edit_that_shifts_many_pages_renders_them_in_workers_and_equals_a_cle
     for _ in range(450):
         add_business(d)
     d.write({})
-    served = tmp_path / "served"
-    builder = IncrementalBuilder(d.content, served, AS_OF, templates=d.template_dir, jobs=2)
-    assert builder.build().ok
+    served, builder = first_build(d, jobs=2)
     before = d.files()
     d.templates["business.html"] = '{% extends "default/business.html" %}{% block title %}New · {{ business.name }}{% endblock %}\n'
     first = sorted(d.businesses)[0]
@@ -385,9 +383,7 @@ def test_an_edit_that_shifts_many_pages_renders_them_in_workers_and_equals_a_cle
 
 def test_a_deferred_update_writes_pages_first_then_search_and_sitemap_on_catch_up(tmp_path: Path) -> None:
     d = starting_directory(tmp_path, random.Random(13))
-    served = tmp_path / "served"
-    builder = IncrementalBuilder(d.content, served, AS_OF, templates=d.template_dir)
-    assert builder.build().ok
+    served, builder = first_build(d)
     before = d.files()
     new = add_business(d)
     result = builder.update(d.write(before), defer_search=True)
