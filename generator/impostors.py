@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .model import Business
-from .slugs import fold
+from .slugs import fold, without_marks
 
 MIN_CONTAINED_LENGTH = 4  # a verified "Bar" must not flag every bar in the country
 
@@ -79,25 +79,13 @@ def _forms(name: str) -> tuple[tuple[str, ...], ...]:
     """
     name = _CAMEL.sub(" ", unicodedata.normalize("NFKC", name))  # "IberiaSupport" is two words
     forms = [_words(fold(_DIGITS.sub(" ", name))), _words(fold(skeleton(name))),
-             _words(_unmarked(skeleton(name))), _words(_unmarked(skeleton(name.upper())))]
+             _words(without_marks(skeleton(name))), _words(without_marks(skeleton(name.upper())))]
     forms += [("".join(words),) for words in forms[:2] if len(words) > 1]
     return tuple(dict.fromkeys(forms))
 
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 _DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
-
-
-def _unmarked(text: str) -> str:
-    """``text`` without combining marks (a skeleton is decomposed; its accents would split words)."""
-    if text.isascii():
-        return text
-    return " ".join([_unmarked_word(word) for word in text.split(" ")])
-
-
-@lru_cache(maxsize=1 << 16)
-def _unmarked_word(word: str) -> str:
-    return "".join(ch for ch in word if not unicodedata.combining(ch))
 
 
 def find_impostors(businesses: Iterable[Business], verified: list[Business]) -> dict[str, Business]:

@@ -12,13 +12,19 @@ def fold(text: str) -> str:
     """Case- and accent-insensitive form used for sorting and matching names."""
     if text.isascii():
         return text.lower()
-    return " ".join([_fold_word(word) for word in text.split(" ")])  # names repeat words: fold each once
+    return without_marks(unicodedata.normalize("NFKD", text.casefold()))
+
+
+def without_marks(text: str) -> str:
+    """``text`` without combining marks (accents of a decomposed text)."""
+    if text.isascii():
+        return text
+    return " ".join([_without_marks(word) for word in text.split(" ")])  # names repeat words: each once
 
 
 @lru_cache(maxsize=1 << 16)
-def _fold_word(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+def _without_marks(word: str) -> str:
+    return "".join(ch for ch in word if not unicodedata.combining(ch))
 
 
 def slugify(text: str) -> str:
