@@ -8,8 +8,8 @@ its tier (text in the site's first language, ``source`` as ``path:line``).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from .reasons import reason_text
@@ -41,19 +41,13 @@ def business_json(listed: Listed, language: Language) -> bytes:
 
 
 def join_businesses(pieces: Iterable[bytes]) -> Iterator[bytes]:
-    """The list after the head: ``[``, the businesses one per piece with separators, the file's end."""
-    first = True
+    """The list after the head: ``[``, the businesses with separators between them, the file's end."""
+    separator = b"[\n"
     for piece in pieces:
-        yield (b"[\n" if first else b",\n") + piece
-        first = False
-    yield b"[]\n}\n" if first else b"\n ]\n}\n"
-
-
-def joined_businesses(head: bytes, pieces: list[bytes]) -> bytes:
-    """The whole file from its head and business pieces, at once: ``join_businesses`` for a file kept in memory."""
-    if not pieces:
-        return head + b"[]\n}\n"
-    return b"".join((head, b"[\n", b",\n".join(pieces), b"\n ]\n}\n"))
+        yield separator
+        yield piece
+        separator = b",\n"
+    yield b"[]\n}\n" if separator == b"[\n" else b"\n ]\n}\n"
 
 
 def write_businesses_json(shared: dict[str, Any], target: str) -> Written:

@@ -26,7 +26,6 @@ edit sequences.
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import shutil
@@ -40,7 +39,7 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 
-from .api import business_json, joined_businesses, json_head
+from .api import business_json, join_businesses, json_head
 from .diagnostics import BuildFailed, Diagnostic, errors_in
 from .livecontent import ContentCache, Stamp, stamp_of
 from .livesearch import LiveSearch
@@ -53,7 +52,7 @@ from .template_deps import TemplateReads, template_reads
 from .templates import builtin_dir, template_dirs, template_diagnostic
 from .tiers import TIER_ORDER, Tier
 from .memory import collector_paused
-from .publishing import business_files
+from .publishing import business_files, write_publishing_files
 from .views import Language, business_path
 from .write import Staging, check_output_location
 
@@ -173,7 +172,7 @@ class IncrementalBuilder:
             if listed.logo is not None:
                 self.logos[listed.logo.filename] += 1
                 staging.write_bytes(f"static/logos/{listed.logo.filename}", listed.logo.data)
-        _write_publishing(site, staging, self.jobs)
+        write_publishing_files(site, staging, self.jobs)  # sitemap, robots.txt, schema, contact cards, badges
         self.sitemaps = {p.name for p in staging.dir.glob("sitemap*.xml")}
         self.sitemap_entries: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = {}  # kept across updates
         self.sitemap_pending = False  # pages came or went, and the sitemap waits for catch_up()
@@ -550,16 +549,6 @@ class _Rendered:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-def _write_publishing(site: Site, staging, jobs: int) -> None:
-    """sitemap, robots.txt, schema, contact cards and badges (issue #7), with workers where it takes them."""
-    from .publishing import write_publishing_files
-
-    if "jobs" in inspect.signature(write_publishing_files).parameters:
-        write_publishing_files(site, staging, jobs=jobs)
-    else:
-        write_publishing_files(site, staging)
-
-
 def _listing(site: Site, page: Page) -> tuple[str, ...]:
     if page.kind == "home":
         return site.alphabetical
@@ -578,7 +567,7 @@ class _BusinessesJson:
     def _order(self, site: Site, fragments: Mapping[str, bytes]) -> None:
         self.ids = list(site.entries)
         self.parts = [fragments[i] for i in self.ids]
-        self.data = joined_businesses(self.head, self.parts)
+        self.data = b"".join([self.head, *join_businesses(self.parts)])
 
     def update(self, site: Site, changed: frozenset[str], fragments: Mapping[str, bytes]) -> bytes:
         if len(site.entries) != len(self.ids) or any(i not in site.entries for i in changed):
@@ -586,7 +575,7 @@ class _BusinessesJson:
         elif len(changed) > 8:
             for business_id in changed:
                 self.parts[self.ids.index(business_id)] = fragments[business_id]
-            self.data = joined_businesses(self.head, self.parts)
+            self.data = b"".join([self.head, *join_businesses(self.parts)])
         else:  # splice the edited businesses in: one copy of the file, not a join of 100,000 pieces
             for n in sorted((self.ids.index(i) for i in changed), reverse=True):
                 start = len(self.head) + 2 + sum(map(len, self.parts[:n])) + 2 * n  # after "[\n" and a ",\n" each
