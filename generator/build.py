@@ -19,7 +19,7 @@ from .content import read_content
 from .diagnostics import BuildFailed, Diagnostic, UsageError, errors_in
 from .memory import collector_paused
 from .pages import Page, plan_pages
-from .parallel import Work, default_jobs, run_work
+from .parallel import POOL_FROM, Work, default_jobs, run_work
 from .publishing import business_file_work, write_site_files
 from .render import Renderer, page_work
 from .seo import publishing_warnings
@@ -27,9 +27,6 @@ from .site import Site, assemble_site
 from .translations_check import translation_warnings
 from .templates import builtin_dir, template_dirs
 from .write import Staging, check_output_location
-
-
-WORKERS_FROM_PAGES = 500  # below this, forking workers costs more than it saves
 
 
 class Progress:
@@ -140,7 +137,7 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], options: Buil
     work += business_file_work(site, target, options.jobs)  # contact cards and badges (issue #7)
     shared = {"site": site, "renderer": renderer}
     problems: list[Diagnostic] = []
-    for done in run_work(work, shared, options.jobs, min_items=2 if len(pages) >= WORKERS_FROM_PAGES else 10**9):
+    for done in run_work(work, shared, options.jobs, min_items=2 if len(pages) >= POOL_FROM else 10**9):
         staging.stats.add(done.stats)
         progress.advance(done.pages)
         problems += done.problems

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+POOL_FROM = 500  # pages or businesses: below this, forking workers costs more than it saves
+
 T = TypeVar("T")
 R = TypeVar("R")
 

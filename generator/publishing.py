@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .badge_svg import badge_svg, embed_view
-from .parallel import Work, chunks, run_work
+from .parallel import POOL_FROM, Work, chunks, run_work
 from .schema import schema_files
 from .seo import organization_json_ld, robots_txt, sitemap_files
 from .site import Listed, Site
@@ -25,7 +25,7 @@ from .write import Staging, WriteStats, Written, write_file
 def write_publishing_files(site: Site, staging: Staging, jobs: int = 1) -> None:
     """Write everything above into the staging folder, counted in its stats."""
     work = [Work(write_site_files, str(staging.dir))] + business_file_work(site, staging.dir, jobs)
-    for done in run_work(work, {"site": site}, jobs, min_items=2 if len(site.entries) >= 2000 else 10**9):
+    for done in run_work(work, {"site": site}, jobs, min_items=2 if len(site.entries) >= POOL_FROM else 10**9):
         staging.stats.add(done.stats)
 
 

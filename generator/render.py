@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from .diagnostics import Diagnostic
-from .parallel import Work, chunks, run_work
+from .parallel import POOL_FROM, Work, chunks, run_work
 from .write import WriteStats, Written, write_file
 from .publishing import business_page_extras
 from .pages import PAGE_SIZE, Page, faq_for_language, language_prefix, page_count, page_languages, paginated_path
@@ -259,7 +259,7 @@ def page_work(pages: list[Page], target: Path, dirs: list[Path], jobs: int) -> l
 
 
 def render_pages(renderer: Renderer, pages: list[Page], target: Path, jobs: int, dirs: list[Path], progress=None,
-                 min_pages: int = 2000) -> tuple[WriteStats, list[Diagnostic]]:
+                 min_pages: int = POOL_FROM) -> tuple[WriteStats, list[Diagnostic]]:
     """Render and write every page into ``target``; template failures come back as diagnostics.
 
     Fewer than ``min_pages`` are rendered in this process: a pool would cost more than it saves.
