@@ -157,10 +157,7 @@ def _owner_alive(folder: Path) -> bool:
 
 def write_file(base: Path, rel: str, data: bytes, stats: WriteStats) -> None:
     """Write one file under ``base``; ``rel`` is a path we planned, never one a business wrote."""
-    with _open(base, rel) as handle:
-        handle.write(data)
-    stats.files += 1
-    stats.bytes += len(data)
+    write_pieces(base, rel, (data,), stats)
 
 
 def write_pieces(base: Path, rel: str, pieces: Iterable[bytes], stats: WriteStats) -> None:
