@@ -10,6 +10,7 @@ unsafe URL or duplicate id anywhere), so each test also guards those rules.
 
 from __future__ import annotations
 
+import signal
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -102,3 +103,10 @@ THREE_TIERS = {
 def three_tiers(tmp_path: Path) -> Path:
     """A content folder with one verified, one confirmed and one unverified business."""
     return make_content(tmp_path, THREE_TIERS)
+
+
+def as_from_a_terminal() -> None:
+    """``preexec_fn`` for a command the test then stops with Ctrl-C: SIGINT at its default, as a
+    shell gives a foreground command.  A suite started in the background (``bash tests/setup-and-run.sh &``)
+    inherits SIGINT ignored, and Python then never turns it into KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SITE_YAML, THREE_TIERS, build_site, make_content
+from conftest import SITE_YAML, THREE_TIERS, as_from_a_terminal, build_site, make_content
 from generator.diagnostics import BuildFailed, UsageError
 from hostile import business
 from sitecheck import check_site
@@ -98,7 +98,8 @@ def test_an_interrupted_build_leaves_the_previous_site_and_no_staging_folder(
     big = big_directory(tmp_path / "big")
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "build", "--content", str(big), "--output", str(output), "--as-of", "2026-11-25", "-q"],
-        cwd=REPO, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=REPO, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=as_from_a_terminal)
     try:
         deadline = time.monotonic() + 60
         while not any((staging / "b").is_dir() and len(os.listdir(staging / "b")) >= 50

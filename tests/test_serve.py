@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import THREE_TIERS, make_content
+from conftest import THREE_TIERS, as_from_a_terminal, make_content
 from generator.diagnostics import Diagnostic
 from generator.serve import OVERLAY_ID, overlay, safe_path
 
@@ -38,7 +38,8 @@ class Server:
         command += ["--output", str(output)] if output else []
         command += ["--templates", str(templates)] if templates else []
         env = {**os.environ, "PYTHONPATH": str(REPO)}
-        self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                        preexec_fn=as_from_a_terminal)
         self.stderr: list[str] = []
         self.stdout: list[str] = []
         threading.Thread(target=self._collect, args=(self.process.stderr, self.stderr), daemon=True).start()
