@@ -23,15 +23,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from .search.codec import encode
+from .search.fold import tokens
 from .search.from_site import search_records
 from .search.number_index import build_number_index, file_count, number_row
 from .search.records import TIERS, SearchRecord
-from .search.text_index import DOC_CHUNK, build_text_index, document_row, dumps, ranked
+from .search.text_index import DOC_CHUNK, document_row, dumps, rank_key, text_index_files
 from .search.typo_index import fnv1a
 from .site import Site
 
@@ -78,6 +80,11 @@ class LiveSearch:
         self.in_use = Counter(r.whatsapp for r in self.records.values())
         for record in self.records.values():
             record.check()
+        # Kept between edits so a rebuild of the search index skips them: the words of each name,
+        # the businesses in result order, and the hash of each folded name.
+        self.words = {i: tokens(r.name) for i, r in self.records.items()}
+        self.order = sorted(rank_key(r, self.words[i]) for i, r in self.records.items())
+        self.name_hashes: dict[str, int] = {}
         self._rebuild_text()
         self._rebuild_numbers()
 
@@ -114,6 +121,7 @@ class LiveSearch:
         for business_id in changed:
             if business_id in records:
                 records[business_id].check()
+        self._reorder(before, changed)
         if text_in_place:
             self._patch_text(before, changed)
         else:
@@ -126,11 +134,37 @@ class LiveSearch:
 
     # -- search/ ------------------------------------------------------------
 
+    def _reorder(self, before: Mapping[str, SearchRecord], changed: set[str]) -> None:
+        """Bring ``words`` and ``order`` up to date with ``self.records`` after ``changed`` changed."""
+        for business_id in changed:
+            record = self.records.get(business_id)
+            if record is None:
+                del self.words[business_id]
+            elif business_id not in before or before[business_id].name != record.name:
+                self.words[business_id] = tokens(record.name)
+        if len(changed) > 64:  # sorting afresh beats that many inserts into a long list
+            self.order = sorted(rank_key(r, self.words[i]) for i, r in self.records.items())
+            return
+        for business_id in changed:
+            old, new = before.get(business_id), self.records.get(business_id)
+            if old is not None:
+                del self.order[bisect_left(self.order, rank_key(old, tokens(old.name)))]
+            if new is not None:
+                insort(self.order, rank_key(new, self.words[business_id]))
+
     def _rebuild_text(self) -> None:
-        self.text = _Index("search/", build_text_index(list(self.records.values())))
-        self.facets = _facets(self.records.values())
-        self.docs = ranked(list(self.records.values()))
-        self.doc_number = {r.id: n for n, r in enumerate(self.docs)}
+        docs = [self.records[key[-1]] for key in self.order]
+        self.text = _Index("search/", text_index_files(docs, [self.words[r.id] for r in docs], self._name_hash))
+        self.facets = _facets(docs)
+        self.docs = docs
+        self.doc_number = {r.id: n for n, r in enumerate(docs)}
+
+    def _name_hash(self, name: str) -> int:
+        try:
+            return self.name_hashes[name]
+        except KeyError:
+            value = self.name_hashes[name] = fnv1a(name)
+            return value
 
     def _text_in_place(self, before: Mapping[str, SearchRecord], after: Mapping[str, SearchRecord], changed: set[str]) -> bool:
         """Whether the edits keep every business's number in the search index (no add, remove, rename, new tier)."""

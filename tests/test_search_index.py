@@ -126,6 +126,13 @@ def test_postings_round_trip(values: set[int]) -> None:
     assert decode(encode(postings)) == postings
 
 
+def test_one_number_and_long_gaps_round_trip_through_the_table_paths() -> None:
+    for value in [0, 31, 32, 32_767, 32_768, 99_999, 1 << 20, (1 << 30) - 1, 1 << 30, (1 << 40) + 3]:
+        assert decode(encode([value])) == [value]
+        assert decode(encode([1, value + 2])) == [1, value + 2]
+    assert len(encode([70_000])) == 4  # varint, never a bitmap, for a single number
+
+
 def test_dense_postings_use_a_bounded_bitmap() -> None:
     every_other = list(range(0, 100_000, 2))
     text = encode(every_other)

@@ -37,6 +37,15 @@ def _varint(value: int) -> str:
 # Gaps below 32,768 (three characters) are looked up, not computed: encoding is
 # the hot loop of building a 100,000-business index.
 _GAPS = [_varint(gap) for gap in range(1 << 15)]
+# A longer gap is its low 15 bits (three characters, each saying "more follows") then the rest.
+_LOW_GAPS = [_varint(gap | 1 << 15)[:3] for gap in range(1 << 15)]
+
+
+def _long_gap(gap: int) -> str:
+    """``_varint(gap)`` for gap >= 32768, by table."""
+    return _LOW_GAPS[gap & 32767] + _GAPS[gap >> 15] if gap < 1 << 30 else _varint(gap)
+
+
 _BITS = bytes.maketrans(bytes(range(64)), ALPHABET.encode("ascii"))
 
 
@@ -44,11 +53,13 @@ def encode(postings: Sequence[int]) -> str:
     """Encode strictly increasing non-negative ints; the shorter of varint and bitmap."""
     if not postings:
         return ""
+    if len(postings) == 1:  # most words and names: shorter than any bitmap
+        return _GAPS[postings[0]] if postings[0] < 32768 else _long_gap(postings[0])
     bitmap_len = postings[-1] // 6 + 2
     if len(postings) < bitmap_len:
         gaps = [postings[0], *(b - a - 1 for a, b in zip(postings, postings[1:]))]
         table = _GAPS
-        text = "".join([table[g] if g < 32768 else _varint(g) for g in gaps])
+        text = "".join([table[g] if g < 32768 else _long_gap(g) for g in gaps])
         if len(text) <= bitmap_len:
             return text
     groups = bytearray(bitmap_len - 1)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from generator.search.codec import encode
 from generator.search.fold import FOLD_TABLE, tokens
@@ -49,14 +49,21 @@ def ranked(records: Sequence[SearchRecord]) -> list[SearchRecord]:
     return [records[i] for i in _ranking([tokens(r.name) for r in records], records)]
 
 
+def rank_key(record: SearchRecord, words: Sequence[str]) -> tuple[int, str, str, str]:
+    """What result order sorts on: tier, folded name (``words`` are its tokens), name, id."""
+    return _TIER_RANK[record.tier], " ".join(words), record.name, record.id
+
+
+_TIER_RANK = {tier: i for i, tier in enumerate(TIERS)}
+
+
 def _ranking(words: Sequence[list[str]], records: Sequence[SearchRecord]) -> list[int]:
-    """Positions of ``records`` in result order: tier, folded name, name, id."""
-    rank = {tier: i for i, tier in enumerate(TIERS)}
-    keyed = sorted((rank[r.tier], " ".join(w), r.name, r.id, i) for i, (w, r) in enumerate(zip(words, records)))
+    """Positions of ``records`` in result order."""
+    keyed = sorted((rank_key(r, w), i) for i, (w, r) in enumerate(zip(words, records)))
     return [k[-1] for k in keyed]
 
 
-def _postings(words_by_doc: Sequence[list[str]]) -> tuple[list[str], list[list[int]]]:
+def _postings(words_by_doc: Sequence[Sequence[str]]) -> tuple[list[str], list[list[int]]]:
     """Sorted distinct name words, each with the increasing numbers of businesses using it."""
     table: dict[str, list[int]] = {}
     for number, words in enumerate(words_by_doc):
@@ -81,7 +88,7 @@ def document_row(record: SearchRecord, category: int, city: int) -> list[object]
     return row
 
 
-def _whole_name_files(names: Sequence[str]) -> tuple[int, list[dict[str, str]]]:
+def _whole_name_files(names: Sequence[str], name_hash: Callable[[str], int]) -> tuple[int, list[dict[str, str]]]:
     """Businesses by whole folded name, hashed over files of ~NAMES_PER_FILE names.
 
     Typing "Librería Álvarez" should put the business of exactly that name above
@@ -94,7 +101,7 @@ def _whole_name_files(names: Sequence[str]) -> tuple[int, list[dict[str, str]]]:
     count = max(1, -(-len(table) // NAMES_PER_FILE))
     bodies: list[dict[str, str]] = [{} for _ in range(count)]
     for name, numbers in table.items():
-        bodies[fnv1a(name) % count][name] = encode(numbers)
+        bodies[name_hash(name) % count][name] = encode(numbers)
     return count, bodies
 
 
@@ -102,8 +109,16 @@ def build_text_index(records: Sequence[SearchRecord]) -> dict[str, bytes]:
     """Every search file, as ``{path relative to out_dir: bytes}``; no I/O."""
     words_of = [tokens(r.name) for r in records]
     order = _ranking(words_of, records)
-    docs = [records[i] for i in order]
-    words_by_doc = [words_of[i] for i in order]
+    return text_index_files([records[i] for i in order], [words_of[i] for i in order])
+
+
+def text_index_files(docs: Sequence[SearchRecord], words_by_doc: Sequence[Sequence[str]],
+                     name_hash: Callable[[str], int] = fnv1a) -> dict[str, bytes]:
+    """``build_text_index`` for records already in result order, with their words.
+
+    A live preview keeps the order, the words and the name hashes between edits,
+    which are a third of the work on 100,000 businesses.
+    """
     categories = sorted({(r.category_slug, r.category) for r in docs if r.category_slug})
     cities = sorted({r.city for r in docs if r.city})
     category_number = {slug: i for i, (slug, _) in enumerate(categories)}
@@ -118,7 +133,7 @@ def build_text_index(records: Sequence[SearchRecord]) -> dict[str, bytes]:
     for number, body in enumerate(typo_bodies):
         files[f"v/{number}.json"] = dumps(body)
 
-    name_count, name_bodies = _whole_name_files([" ".join(words) for words in words_by_doc])
+    name_count, name_bodies = _whole_name_files([" ".join(words) for words in words_by_doc], name_hash)
     for number, body in enumerate(name_bodies):
         files[f"n/{number}.json"] = dumps(body)
 
