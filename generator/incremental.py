@@ -567,23 +567,40 @@ class _BusinessesJson:
     def _order(self, site: Site, fragments: Mapping[str, bytes]) -> None:
         self.ids = list(site.entries)
         self.parts = [fragments[i] for i in self.ids]
+        self.fragments_of = dict(zip(self.ids, self.parts))
         self.data = b"".join([self.head, *join_businesses(self.parts)])
 
     def update(self, site: Site, changed: frozenset[str], fragments: Mapping[str, bytes]) -> bytes:
-        if len(site.entries) != len(self.ids) or any(i not in site.entries for i in changed):
-            self._order(site, fragments)  # businesses came or went: the order changed
-        elif len(changed) > 8:
-            for business_id in changed:
-                self.parts[self.ids.index(business_id)] = fragments[business_id]
-            self.data = b"".join([self.head, *join_businesses(self.parts)])
-        else:  # splice the edited businesses in: one copy of the file, not a join of 100,000 pieces
-            for n in sorted((self.ids.index(i) for i in changed), reverse=True):
-                start = len(self.head) + 2 + sum(map(len, self.parts[:n])) + 2 * n  # after "[\n" and a ",\n" each
-                end = start + len(self.parts[n])
-                self.parts[n] = fragments[self.ids[n]]
-                view = memoryview(self.data)
-                self.data = b"".join((view[:start], self.parts[n], view[end:]))
+        if len(changed) > 8 or not self.ids or len(site.entries) < 2:
+            self._order(site, fragments)  # a join beats this many copies of a long file
+            return self.data
+        if any(i not in site.entries or i not in self.fragments_of for i in changed):
+            gone = sorted((self.ids.index(i) for i in changed if i not in site.entries), reverse=True)
+            for n in gone:
+                self._splice(n, n + 1, ())
+            order = list(site.entries)
+            for n in sorted(order.index(i) for i in changed if i in site.entries and i not in self.fragments_of):
+                self._splice(n, n, (order[n], fragments[order[n]]))
+        for business_id in changed:
+            if business_id in site.entries and self.fragments_of[business_id] is not fragments[business_id]:
+                n = self.ids.index(business_id)
+                self._splice(n, n + 1, (business_id, fragments[business_id]))
         return self.data
+
+    def _splice(self, start: int, end: int, new: tuple[str, bytes] | tuple[()]) -> None:
+        """Replace businesses ``start:end`` (at most one) with ``new`` (at most one): one copy of the file."""
+        offset = len(self.head) + 2 + sum(map(len, self.parts[:start])) + 2 * start  # after "[\n" and a ",\n" each
+        cut_end = offset + sum(map(len, self.parts[start:end])) + 2 * (end - start)  # with the ",\n" after each
+        piece = new[1] + b",\n" if new else b""
+        if start == len(self.parts) or (end == len(self.parts) and end > start):  # the last one: the comma goes before
+            offset, cut_end, piece = offset - 2, cut_end - 2, (b",\n" + new[1] if new else b"")
+        view = memoryview(self.data)
+        self.data = b"".join((view[:offset], piece, view[cut_end:]))
+        for business_id in self.ids[start:end]:
+            del self.fragments_of[business_id]
+        self.ids[start:end], self.parts[start:end] = ([new[0]], [new[1]]) if new else ([], [])
+        if new:
+            self.fragments_of[new[0]] = new[1]
 
 
 def _write_if_changed(served: Served, rel: str, data: bytes) -> None:

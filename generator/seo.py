@@ -65,7 +65,7 @@ def sitemap_files(site: Site, pages: list[Page] | None = None,
     made = []
     for page in pages:
         if page.kind != "404":
-            key = (base, page.path, tuple(alternates.get(_neutral(site, page), ())))
+            key = (base, page.path, tuple(alternates.get(_neutral(site, page), ())) if alternates else ())
             entry = cache.get(key)
             if entry is None:
                 entry = cache[key] = _url_entry(base, page.path, list(key[2]))
@@ -105,7 +105,7 @@ def _chunks(entries: list[str]) -> list[list[str]]:
     chunks: list[list[str]] = [[]]
     size = len(_URLSET) + len(_XHTML) + 20
     for entry in entries:
-        length = len(entry.encode("utf-8"))
+        length = len(entry) if entry.isascii() else len(entry.encode("utf-8"))
         if len(chunks[-1]) >= MAX_URLS or (chunks[-1] and size + length > MAX_BYTES):
             chunks.append([])
             size = len(_URLSET) + len(_XHTML) + 20

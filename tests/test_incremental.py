@@ -393,3 +393,30 @@ def test_a_deferred_update_writes_pages_first_then_search_and_sitemap_on_catch_u
     assert f"https://dir.example.org/b/{new}/" in (served / "sitemap.xml").read_text()
     assert_same_site(served, build_site(d.content, tmp_path / "fresh", templates=d.template_dir))
     assert builder.catch_up() is None
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_businesses_json_spliced_edit_by_edit_equals_the_file_written_whole(seed: int) -> None:
+    from types import SimpleNamespace
+
+    from generator.api import join_businesses, json_head
+
+    rng = random.Random(seed)
+    pieces = {f"b{n:03d}": f'  {{"id": "b{n:03d}"}}'.encode() for n in range(rng.randrange(2, 6))}
+    site = SimpleNamespace(entries=dict.fromkeys(sorted(pieces)), as_of=AS_OF)
+    kept = incremental._BusinessesJson(site, pieces)  # type: ignore[arg-type]
+    for _ in range(40):
+        ids = sorted(pieces)
+        changed = set(rng.sample(ids, rng.randrange(0, min(3, len(ids)) + 1)))
+        for business_id in changed:
+            if rng.random() < 0.4 and len(pieces) > 1:
+                del pieces[business_id]
+            else:
+                pieces[business_id] = f'  {{"id": "{business_id}", "v": {rng.randrange(99)}}}'.encode()
+        for _ in range(rng.randrange(0, 3)):
+            added = f"b{rng.randrange(1000):03d}"
+            pieces[added] = f'  {{"id": "{added}", "new": true}}'.encode()
+            changed.add(added)
+        site = SimpleNamespace(entries=dict.fromkeys(sorted(pieces)), as_of=AS_OF)
+        whole = b"".join([json_head(site), *join_businesses(pieces[i] for i in site.entries)])  # type: ignore[arg-type]
+        assert kept.update(site, frozenset(changed), pieces) == whole  # type: ignore[arg-type]
