@@ -28,7 +28,7 @@ from generator.search.typo_index import fnv1a, typo_keys
 def record(id: str, name: str, tier: str = "unverified", number: str = "", **extra: object) -> SearchRecord:
     number = number or "+346" + str(abs(hash(id)) % 10**8).zfill(8)
     fields = dict(id=id, name=name, tier=tier, category="", category_slug="", city="", url=f"b/{id}/",
-                  whatsapp=number, whatsapp_display=number, warning=None, warning_url=None)
+                  whatsapp=number, whatsapp_display=number, imitates=None, warning_url=None)
     fields.update(extra)
     return SearchRecord(**fields)  # type: ignore[arg-type]
 
@@ -37,7 +37,7 @@ EXAMPLE = [
     record("aerolineas-brisa", "Aerolíneas Brisa", "verified", "+34600123456", category="Airline",
            category_slug="airline", city="Madrid"),
     record("brisa-soporte", "Aerolíneas Brisa Soporte", "unverified", "+34699807123", category="Airline",
-           category_slug="airline", city="Madrid", warning="Not the verified account of Aerolíneas Brisa",
+           category_slug="airline", city="Madrid", imitates="Aerolíneas Brisa",
            warning_url="b/aerolineas-brisa/"),
     record("cafe-nino", "Café Niño", "verified", "+34654321098", category="Café", category_slug="cafe",
            city="Sevilla"),
@@ -196,7 +196,7 @@ def test_document_rows_keep_hostile_names_as_text_and_urls_relative(tmp_path: Pa
     assert isinstance(rows, list)
     by_url = {row[1]: row for row in rows}
     assert by_url["b/hostile/"][0] == "<img src=x onerror=alert(1)></script>\"'"
-    assert by_url["b/brisa-soporte/"][5:] == ["Not the verified account of Aerolíneas Brisa", "b/aerolineas-brisa/"]
+    assert by_url["b/brisa-soporte/"][5:] == ["Aerolíneas Brisa", "b/aerolineas-brisa/"]  # the page words the warning
 
 
 def test_filter_files_list_members(tmp_path: Path) -> None:
@@ -383,10 +383,10 @@ def test_the_build_writes_search_and_lookup_indexes(three_tiers: Path) -> None:
     assert shard["+34611223344"][0][:3] == ["Café Niño", "b/cafe-nino/", "confirmed"]
     rows = json.loads((out / f"search/{manifest['base']}d/0.json").read_text(encoding="utf-8"))
     soporte = next(row for row in rows if row[1] == "b/brisa-soporte/")
-    assert soporte[5].startswith("Not the verified account of Aerolíneas Brisa")
-    assert soporte[6] == "b/brisa/"
+    assert soporte[5:] == ["Aerolíneas Brisa", "b/brisa/"]
     page = (out / "index.html").read_text(encoding="utf-8")
     assert 'id="search-q"' in page and "Search needs JavaScript." in page
+    assert 'data-msg-warning="Not the verified account of {name} — different number"' in page
 
 
 @pytest.mark.parametrize("number", ["+34600123456", "+390612345678", "+390012345678", "+4741234567", "+525523456789",

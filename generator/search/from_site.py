@@ -17,15 +17,14 @@ from generator.write import WriteStats, Written
 if TYPE_CHECKING:
     from generator.site import Site
 
-# Same msgid as the business cards, so the warning reads the same everywhere.
-WARNING = "Not the verified account of %(name)s — different number"
-
-
 def search_records(site: Site) -> list[SearchRecord]:
-    """One record per business, sorted by id; texts in the site's first language."""
-    from generator.views import Language, business_path
+    """One record per business, sorted by id.
 
-    gettext = Language(site.config.languages[0]).gettext
+    No text here is translated: the search box and the lookup of each language
+    put the imitated name into their own warning sentence.
+    """
+    from generator.views import business_path
+
     category_names = {category.slug: category.name for category in site.categories}
     records = []
     for business_id in sorted(site.entries):
@@ -36,7 +35,7 @@ def search_records(site: Site) -> list[SearchRecord]:
             category=category_names.get(listed.category_slug, ""), category_slug=listed.category_slug,
             city=business.city, url=business_path(business.id), whatsapp=business.whatsapp,
             whatsapp_display=phones.international(business.whatsapp),
-            warning=gettext(WARNING) % {"name": imitates.name} if imitates else None,
+            imitates=imitates.name if imitates else None,
             warning_url=business_path(imitates.id) if imitates else None,
         ))
     return records

@@ -25,7 +25,7 @@ from generator.search.records import TIERS, SearchRecord
 from generator.search.text_index import dumps
 from generator.search.typo_index import fnv1a
 
-FORMAT = 1
+FORMAT = 2  # 2: rows carry the imitated name, not a warning in one language
 NUMBERS_PER_FILE = 64  # ~10 KB even when many rows carry an impostor warning
 
 
@@ -55,8 +55,8 @@ def file_count(numbers: int) -> int:
 def number_row(record: SearchRecord) -> list[object]:
     """One business in a lookup file (a live preview rewrites single files with it)."""
     row: list[object] = [record.name, record.url, record.tier, record.whatsapp_display]
-    if record.warning:
-        row += [record.warning, record.warning_url]
+    if record.imitates:
+        row += [record.imitates, record.warning_url]
     return row
 
 

@@ -30,8 +30,8 @@ class SearchRecord:
     url: str  # relative to the site root: "b/cafe-nino/"
     whatsapp: str  # E.164 "+34600123456"
     whatsapp_display: str  # international format "+34 600 12 34 56"
-    warning: str | None  # impostor warning, already in the page language
-    warning_url: str | None  # relative url of the verified business it imitates
+    imitates: str | None  # name of the verified business this one imitates (hostile text), or None
+    warning_url: str | None  # relative url of that verified business
 
     def check(self) -> None:
         """Refuse values that would make the index lie or point off-site.

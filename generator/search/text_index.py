@@ -17,7 +17,8 @@ Layout under ``search/``:
 * ``<base>n/<n>.json`` — businesses by whole folded name, hashed: ranks an
   exact full-name match first within its tier.
 * ``<base>d/<n>.json`` — businesses ``n*chunk`` … as
-  ``[name, url, category, city, number, warning, warning_url]``.
+  ``[name, url, category, city, number, imitated_name, warning_url]`` (the
+  last two only for a look-alike; the page words the warning in its language).
 * ``<base>f/c<n>.json``, ``<base>f/y<n>.json`` — businesses per category/city.
 """
 
@@ -33,7 +34,7 @@ from generator.search.records import TIERS, SearchRecord
 from generator.search.term_shards import shard_terms
 from generator.search.typo_index import MIN_WORD, fnv1a, typo_files
 
-FORMAT = 1
+FORMAT = 2  # 2: rows carry the imitated name, not a warning in one language
 WORD_FILE_LIMIT = 12_000  # bytes of words+postings in one word file
 DOC_CHUNK = 32  # businesses per document file: a page of 10 results touches ≤ 10 of them
 NAMES_PER_FILE = 200  # whole names per exact-name file (~6 KB)
@@ -83,8 +84,8 @@ def _tier_starts(docs: Sequence[SearchRecord]) -> list[int]:
 def document_row(record: SearchRecord, category: int, city: int) -> list[object]:
     """One business in a document file (a live preview rewrites single files with it)."""
     row: list[object] = [record.name, record.url, category, city, record.whatsapp_display]
-    if record.warning:
-        row += [record.warning, record.warning_url]
+    if record.imitates:
+        row += [record.imitates, record.warning_url]
     return row
 
 

@@ -125,7 +125,7 @@
         li.appendChild(badge(String(row[2]), labels));
         li.appendChild(el("span", "lookup__number", String(row[3])));
         if (row[4]) {
-          var warn = el("p", "lookup__warning", String(row[4]) + " ");
+          var warn = el("p", "lookup__warning", d.msgWarning.split("{name}").join(String(row[4])) + " ");
           if (row[5] && BUSINESS_URL.test(row[5])) warn.appendChild(link(row[5], d.msgWarningLink));
           li.appendChild(warn);
         }

@@ -315,7 +315,7 @@
     if (row[4]) meta.push(String(row[4]));
     if (meta.length) li.appendChild(el("span", "search-result__meta", meta.join(" \u00b7 ")));
     if (row[5]) {
-      var warn = el("p", "search-result__warning", String(row[5]) + " ");
+      var warn = el("p", "search-result__warning", ui.msg.warning.split("{name}").join(String(row[5])) + " ");
       if (row[6] && BUSINESS_URL.test(row[6])) warn.appendChild(link(row[6], ui.msg.warningLink));
       li.appendChild(warn);
     }
@@ -333,7 +333,7 @@
     var d = box.dataset;
     var ui = {
       labels: { verified: d.labelVerified, confirmed: d.labelConfirmed, unverified: d.labelUnverified },
-      msg: { warningLink: d.msgWarningLink }
+      msg: { warning: d.msgWarning, warningLink: d.msgWarningLink }
     };
     var selects = { tier: box.querySelector("[name=tier]"), category: box.querySelector("[name=category]"), city: box.querySelector("[name=city]") };
     var current = { docs: [], shown: 0, m: null };

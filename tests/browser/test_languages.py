@@ -34,3 +34,20 @@ def test_search_results_on_english_pages_link_to_english_pages(page: Any, biling
     first = page.locator(".search__list a").first
     first.wait_for()
     assert first.get_attribute("href").endswith("/bilingual/b/cafe-nino/")
+
+
+@pytest.mark.parametrize("path, sentence", [
+    ("en/index.html", "Not the verified account of Aerolíneas Brisa — different number"),
+    ("index.html", "No es la cuenta verificada de Aerolíneas Brisa: el número es otro"),
+])
+def test_a_look_alike_is_flagged_in_the_language_of_the_page(page: Any, bilingual_url: str, path: str,
+                                                              sentence: str) -> None:
+    page.goto(bilingual_url + path)
+    page.locator("input[type=search]").first.fill("aerolineas brisa soporte")
+    warning = page.locator(".search-result__warning").first
+    warning.wait_for()
+    assert warning.inner_text().startswith(sentence)
+    page.locator("#lookup-number").fill("699 80 71 23")
+    page.locator("#lookup-number").press("Enter")
+    page.wait_for_selector("[data-lookup][data-lookup-state=done]")
+    assert page.locator(".lookup__warning").inner_text().startswith(sentence)
