@@ -8,6 +8,7 @@ folder.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -189,7 +190,7 @@ def load_faq_page(path: Path, rel: str) -> tuple[FaqPage | None, list[Diagnostic
 
 def read_file(kind: str, path: Path, rel: str, region: str, content_dir: Path) -> FileResult:
     """One business, register or verification file; symbolic links are refused (they could leave the folder)."""
-    if path.is_symlink():
+    if os.path.islink(path):
         result = FileResult()
         result.diagnostics.append(ContentError(rel, 0, "content files may not be symbolic links"))
         return result

@@ -14,6 +14,7 @@ lists and strings itself, recording the line of every key and list item.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
@@ -68,12 +69,14 @@ class _Refused(Exception):
 def read_yaml_file(path: Path, rel: str) -> tuple[Value, list[Diagnostic]]:
     """Read one YAML file; return its value, or None and the reasons it can't be read."""
     try:
-        size = path.stat().st_size
+        with open(path, "rb") as handle:  # one byte past the cap is enough to refuse it, whatever its size
+            data = handle.read(MAX_FILE_BYTES + 1)
+            size = os.fstat(handle.fileno()).st_size if len(data) > MAX_FILE_BYTES else len(data)
     except OSError as exc:
         return None, [ContentError(rel, 0, f"cannot read file: {exc.strerror}")]
     if size > MAX_FILE_BYTES:
         return None, [ContentError(rel, 0, f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")]
-    return parse_yaml(path.read_bytes(), rel)
+    return parse_yaml(data, rel)
 
 
 def parse_yaml(data: bytes, rel: str) -> tuple[Value, list[Diagnostic]]:
