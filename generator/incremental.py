@@ -582,7 +582,7 @@ class _BusinessesJson:
             for n in sorted(order.index(i) for i in changed if i in site.entries and i not in self.fragments_of):
                 self._splice(n, n, (order[n], fragments[order[n]]))
         for business_id in changed:
-            if business_id in site.entries and self.fragments_of[business_id] is not fragments[business_id]:
+            if business_id in site.entries and self.fragments_of[business_id] != fragments[business_id]:
                 n = self.ids.index(business_id)
                 self._splice(n, n + 1, (business_id, fragments[business_id]))
         return self.data
