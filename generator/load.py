@@ -11,11 +11,13 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import ContentError, Diagnostic
-from .fields import BUSINESS_FIELDS, FAQ_FIELDS, FORBIDDEN_BUSINESS_KEYS, MAX_FAQ, REGISTER_FIELDS, SITE_FIELDS, VERIFICATION_FIELDS
+from .fields import (BUSINESS_FIELDS, FAQ_FIELDS, FORBIDDEN_BUSINESS_KEYS, MAX_FAQ, REGISTER_FIELDS, SITE_FIELDS,
+                     VERIFICATION_FIELDS, Field)
 from .logos import check_logo_path, read_logo
 from .markup import check_markdown
 from .model import Business, FaqPage, Logo, RegisteredPhone, RegisterEntry, SiteConfig, Source, Verification
@@ -80,16 +82,22 @@ def _records(raw, rel: str, what: str, unreadable: bool) -> tuple[list[tuple[obj
     return [(raw, getattr(raw, "line", 1))], []
 
 
-def load_business_file(path: Path, rel: str, region: str, content_dir: Path) -> FileResult:
-    result = FileResult()
+def _file_records(path: Path, rel: str, region: str, fields: tuple[Field, ...], what: str, result: FileResult,
+                  forbidden: dict[str, str] | None = None) -> Iterator[Record]:
+    """Each valid record of a file holding one mapping or a list of them; the problems go to ``result``."""
     raw, result.diagnostics = read_yaml_file(path, rel)
-    items, problems = _records(raw, rel, "business", bool(result.diagnostics))
+    items, problems = _records(raw, rel, what, bool(result.diagnostics))
     result.diagnostics += problems
     for item, line in items:
-        record, problems = read_record(item, BUSINESS_FIELDS, rel, region, FORBIDDEN_BUSINESS_KEYS, "business", line)
+        record, problems = read_record(item, fields, rel, region, forbidden, what, line)
         result.diagnostics += problems
-        if record is None:
-            continue
+        if record is not None:
+            yield record
+
+
+def load_business_file(path: Path, rel: str, region: str, content_dir: Path) -> FileResult:
+    result = FileResult()
+    for record in _file_records(path, rel, region, BUSINESS_FIELDS, "business", result, FORBIDDEN_BUSINESS_KEYS):
         logo = _business_logo(record, rel, content_dir, result.diagnostics)
         if logo is False:
             continue
@@ -129,29 +137,16 @@ def _business(record: Record, rel: str, has_logo: bool) -> Business:
 
 def load_register_file(path: Path, rel: str, region: str) -> FileResult:
     result = FileResult()
-    raw, result.diagnostics = read_yaml_file(path, rel)
-    items, problems = _records(raw, rel, "register entry", bool(result.diagnostics))
-    result.diagnostics += problems
-    for item, line in items:
-        record, problems = read_record(item, REGISTER_FIELDS, rel, region, what="register entry", line=line)
-        result.diagnostics += problems
-        if record is not None:
-            phones = tuple(RegisteredPhone(e164, Source(rel, line)) for e164, line in record.get("phones"))
-            result.register.append(RegisterEntry(record.get("company_id"), record.get("legal_name"), phones,
-                                                 Source(rel, record.line)))
+    for record in _file_records(path, rel, region, REGISTER_FIELDS, "register entry", result):
+        phones = tuple(RegisteredPhone(e164, Source(rel, line)) for e164, line in record.get("phones"))
+        result.register.append(RegisterEntry(record.get("company_id"), record.get("legal_name"), phones,
+                                             Source(rel, record.line)))
     return result
 
 
 def load_verification_file(path: Path, rel: str, region: str) -> FileResult:
     result = FileResult()
-    raw, result.diagnostics = read_yaml_file(path, rel)
-    items, problems = _records(raw, rel, "verification record", bool(result.diagnostics))
-    result.diagnostics += problems
-    for item, line in items:
-        record, problems = read_record(item, VERIFICATION_FIELDS, rel, region, what="verification record", line=line)
-        result.diagnostics += problems
-        if record is None:
-            continue
+    for record in _file_records(path, rel, region, VERIFICATION_FIELDS, "verification record", result):
         if record.get("expires") <= record.get("verified_on"):
             result.diagnostics.append(ContentError(rel, record.lines["expires"], "expires: must be after verified_on"))
             continue
