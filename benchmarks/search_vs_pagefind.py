@@ -219,8 +219,8 @@ def report(n: int, ours: dict[str, Any], pf: dict[str, Any], seen: dict[str, Any
     worst_o = max(o["bytes"] for o in seen["ours_first"])
     worst_p = max(p["bytes"] for p in seen["pf_first"])
     print(f"  {'worst':40} {kb(worst_o):>15} {'':8} {kb(worst_p):>15}")
-    print("  (badgedir: index files only, search.js adds ~{:.0f} KB once; Pagefind: its JS, WASM and index)".format(
-        (sb.REPO / "templates/static/search.js").stat().st_size / 1000))
+    print("  (badgedir: index files only, search.js and results.js add ~{:.0f} KB once; Pagefind: its JS, WASM and index)".format(
+        sum((sb.REPO / "templates/static" / name).stat().st_size for name in ("search.js", "results.js")) / 1000))
     warm_o, warm_p = seen["warm"]["ours"], seen["warm"]["pagefind"]
     print(f"\nWarm queries, median / 95th percentile ms: badgedir {statistics.median(warm_o):.0f} / "
           f"{sorted(warm_o)[int(.95 * len(warm_o))]:.0f} (Enter; typing adds a 60 ms debounce), "

@@ -14,7 +14,7 @@ TIERS: tuple[str, ...] = ("verified", "confirmed", "unverified")
 """Tier order, best first: the order results are ranked in."""
 
 BUSINESS_URL = re.compile(r"b/[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?/")
-"""The only URLs an index may hold; search.js checks the same pattern before use."""
+"""The only URLs an index may hold; results.js (for search.js and lookup.js) checks the same pattern before use."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,19 +3,17 @@
  * default region's rules from lookup/manifest.json, and fetches the one small
  * file (chosen by a hash of the number) that would list it (format: generator/search/number_index.py).
  *
- * Safety: names come from businesses, so all index text goes in through
- * textContent; index URLs must be relative b/<id>/ paths.
+ * Safety: names come from businesses; results.js puts every index text in
+ * through textContent and links only relative b/<id>/ paths.
  */
 (function () {
   "use strict";
 
   var script = document.currentScript;
-  if (!script || !window.fetch) return;
+  var R = window.badgedirResults; // static/results.js, included just before this file
+  if (!script || !window.fetch || !R) return;
+  var el = R.el, badge = R.badge, link = R.link;
   var ROOT = new URL("../", script.src);
-  // Pages of the current language live under <html data-home> (e.g. en/); data files are shared at ROOT.
-  var HOME = new URL(document.documentElement.getAttribute("data-home") || "", document.baseURI);
-  var BUSINESS_URL = /^b\/[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\/$/;
-  var ICONS = { verified: "\u2713", confirmed: "\u2713", unverified: "?" };
   // Decimal digits of other scripts that NFKC leaves alone: Arabic-Indic,
   // Extended Arabic-Indic, Devanagari, Bengali (the first code point of each "0").
   var DIGIT_ZEROS = [0x660, 0x6f0, 0x966, 0x9e6];
@@ -70,28 +68,6 @@
     return /^\+[1-9][0-9]{6,14}$/.test(s) ? s : null;
   }
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-  function badge(tier, labels) {
-    var span = el("span", "badge badge--" + tier);
-    span.setAttribute("data-tier", tier);
-    var icon = el("span", "badge__icon", ICONS[tier] || "?");
-    icon.setAttribute("aria-hidden", "true");
-    span.appendChild(icon);
-    span.appendChild(el("span", "badge__label", labels[tier] || ""));
-    return span;
-  }
-  function link(url, text) {
-    if (typeof url !== "string" || !BUSINESS_URL.test(url)) return el("span", "", text);
-    var a = el("a", "", text);
-    a.href = new URL(url, HOME).href;
-    return a;
-  }
-
   function setup(box) {
     var form = box.querySelector("form");
     var input = box.querySelector("input");
@@ -124,11 +100,7 @@
         li.appendChild(document.createTextNode(" "));
         li.appendChild(badge(String(row[2]), labels));
         li.appendChild(el("span", "lookup__number", String(row[3])));
-        if (row[4]) {
-          var warn = el("p", "lookup__warning", d.msgWarning.split("{name}").join(String(row[4])) + " ");
-          if (row[5] && BUSINESS_URL.test(row[5])) warn.appendChild(link(row[5], d.msgWarningLink));
-          li.appendChild(warn);
-        }
+        if (row[4]) li.appendChild(R.warning("lookup__warning", d.msgWarning, row[4], row[5], d.msgWarningLink));
         list.appendChild(li);
       });
       return [el("p", "lookup__checked", d.msgChecked.replace("{number}", number)), el("p", "lookup__found", d.msgFound), list];

@@ -3,25 +3,23 @@
  * (format: generator/search/text_index.py).
  *
  * Safety: business names are written by businesses, so every piece of index
- * text reaches the page through textContent / createElement, never innerHTML,
- * and every URL from the index must be a relative b/<id>/ path.
+ * text reaches the page through textContent / createElement (results.js),
+ * never innerHTML, and every URL from the index must be a relative b/<id>/ path.
  */
 (function () {
   "use strict";
 
   var script = document.currentScript;
-  if (!script || !window.fetch || !window.Map) return;
+  var R = window.badgedirResults; // static/results.js, included just before this file
+  if (!script || !window.fetch || !window.Map || !R) return;
+  var el = R.el, badge = R.badge, link = R.link;
   // The site root is the folder above static/, wherever the site is hosted.
   var ROOT = new URL("../", script.src);
-  // Pages of the current language live under <html data-home> (e.g. en/); data files are shared at ROOT.
-  var HOME = new URL(document.documentElement.getAttribute("data-home") || "", document.baseURI);
   var PAGE = 10; // results per page: the real account is near the top, and each costs a file
   var MAX_TOKENS = 8;
   var TYPO_MIN = 4; // characters before a typo is forgiven
   var TYPO_HOMES = 3; // extra word files fetched per token for typo matches
-  var BUSINESS_URL = /^b\/[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\/$/;
   var TIERS = ["verified", "confirmed", "unverified"];
-  var ICONS = { verified: "\u2713", confirmed: "\u2713", unverified: "?" };
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   var DIGIT = {};
   for (var a = 0; a < 64; a++) DIGIT[ALPHABET.charAt(a)] = a;
@@ -280,27 +278,6 @@
   }
 
   // ---- rendering (textContent only) -----------------------------------------
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-  function badge(tier, labels) {
-    var span = el("span", "badge badge--" + tier);
-    span.setAttribute("data-tier", tier);
-    var icon = el("span", "badge__icon", ICONS[tier]);
-    icon.setAttribute("aria-hidden", "true");
-    span.appendChild(icon);
-    span.appendChild(el("span", "badge__label", labels[tier]));
-    return span;
-  }
-  function link(url, text) {
-    if (typeof url !== "string" || !BUSINESS_URL.test(url)) return el("span", "", text);
-    var a = el("a", "", text);
-    a.href = new URL(url, HOME).href;
-    return a;
-  }
   function resultItem(m, doc, row, ui) {
     var tier = TIERS[tierOf(m, doc)];
     var li = el("li", "search-result search-result--" + tier);
@@ -314,11 +291,7 @@
     if (row[3] >= 0 && m.cities[row[3]]) meta.push(m.cities[row[3]]);
     if (row[4]) meta.push(String(row[4]));
     if (meta.length) li.appendChild(el("span", "search-result__meta", meta.join(" \u00b7 ")));
-    if (row[5]) {
-      var warn = el("p", "search-result__warning", ui.msg.warning.split("{name}").join(String(row[5])) + " ");
-      if (row[6] && BUSINESS_URL.test(row[6])) warn.appendChild(link(row[6], ui.msg.warningLink));
-      li.appendChild(warn);
-    }
+    if (row[5]) li.appendChild(R.warning("search-result__warning", ui.msg.warning, row[5], row[6], ui.msg.warningLink));
     return li;
   }
 

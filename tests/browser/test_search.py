@@ -196,3 +196,18 @@ def test_a_whole_name_match_comes_first_within_its_tier(page: Any, hostile_url: 
     page.goto(hostile_url + "index.html")
     assert names(search(page, "kaffe nord")) == ["Kaffe Nord", "Bar Kaffe Nord"]
     assert names(search(page, "nord")) == ["Bar Kaffe Nord", "Kaffe Nord"]  # otherwise A–Z
+
+
+def test_a_warning_puts_a_hostile_imitated_name_in_as_text(home: Any) -> None:
+    name = '$& $` <img src=x onerror="window.__pwned=1"> {name}'
+    made = home.evaluate("""([name]) => {
+        const p = window.badgedirResults.warning("w", "Not the account of {name}, careful", name, "b/real-one/", "See it");
+        const off = window.badgedirResults.warning("w", "{name}", name, "javascript:alert(1)", "See it");
+        return {text: p.textContent, images: p.querySelectorAll("img").length, href: p.querySelector("a").href,
+                offLinks: off.querySelectorAll("a").length};
+    }""", [name])
+    assert made["text"] == f"Not the account of {name}, careful See it"
+    assert made["images"] == 0
+    assert made["href"].endswith("/directory/b/real-one/")
+    assert made["offLinks"] == 0
+    assert home.evaluate("window.__pwned") is None
