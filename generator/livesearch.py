@@ -33,7 +33,7 @@ from .search.fold import tokens
 from .search.from_site import search_records
 from .search.number_index import build_number_index, file_count, number_row
 from .search.records import TIERS, SearchRecord
-from .search.text_index import DOC_CHUNK, document_row, dumps, rank_key, text_index_files
+from .search.text_index import DOC_CHUNK, Memo, document_row, dumps, rank_key, text_index_files
 from .search.typo_index import fnv1a
 from .site import Site
 
@@ -81,10 +81,10 @@ class LiveSearch:
         for record in self.records.values():
             record.check()
         # Kept between edits so a rebuild of the search index skips them: the words of each name,
-        # the businesses in result order, and the hash of each folded name.
+        # the businesses in result order, and the parts of files that did not change (Memo).
         self.words = {i: tokens(r.name) for i, r in self.records.items()}
         self.order = sorted(rank_key(r, self.words[i]) for i, r in self.records.items())
-        self.name_hashes: dict[str, int] = {}
+        self.memo = Memo()
         self._rebuild_text()
         self._rebuild_numbers()
 
@@ -154,17 +154,12 @@ class LiveSearch:
 
     def _rebuild_text(self) -> None:
         docs = [self.records[key[-1]] for key in self.order]
-        self.text = _Index("search/", text_index_files(docs, [self.words[r.id] for r in docs], self._name_hash))
+        self.text = _Index("search/", text_index_files(docs, [self.words[r.id] for r in docs], self.memo))
+        if len(self.memo.rows) > len(docs) + 1000:  # renamed and deleted businesses add up over a session
+            self.memo.forget(self.records, {w for words in self.words.values() for w in words})
         self.facets = _facets(docs)
         self.docs = docs
         self.doc_number = {r.id: n for n, r in enumerate(docs)}
-
-    def _name_hash(self, name: str) -> int:
-        try:
-            return self.name_hashes[name]
-        except KeyError:
-            value = self.name_hashes[name] = fnv1a(name)
-            return value
 
     def _text_in_place(self, before: Mapping[str, SearchRecord], after: Mapping[str, SearchRecord], changed: set[str]) -> bool:
         """Whether the edits keep every business's number in the search index (no add, remove, rename, new tier)."""

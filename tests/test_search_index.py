@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from generator.search.codec import BITMAP_MARK, decode, encode
 from generator.search.fold import fold, tokens
 from generator.search.number_index import file_count, region_rules
 from generator.search.term_shards import shard_terms
-from generator.search.text_index import ranked
+from generator.search.text_index import Memo, build_text_index, ranked, text_index_files
 from generator.search.typo_index import fnv1a, typo_keys
 
 
@@ -276,7 +277,7 @@ def test_big_directories_stay_within_per_file_budgets(tmp_path: Path) -> None:
 def test_shard_terms_puts_each_word_in_exactly_one_file() -> None:
     terms = sorted({f"{a}{b}{c}" for a in "abc" for b in "abcdef" for c in "xyz"} | {"a", "ab", "abc"})
     postings = [[i, i + 1000] for i in range(len(terms))]
-    shards = shard_terms(terms, postings, limit=120)
+    shards = shard_terms(terms, postings, [encode(p) for p in postings], limit=120)
     assert set(shards.home) == set(terms)
     for term, number in shards.home.items():
         body = shards.files[number]
@@ -411,3 +412,29 @@ def test_fast_display_format_matches_on_synthetic_numbers() -> None:
     spec.loader.exec_module(synth)
     numbers = [phones.normalise(b["whatsapp"], "ES")[0] for b in synth.build(1500).businesses]
     assert all(international(n) == international_by_parsing(n) for n in numbers if n)
+
+
+def test_an_index_built_with_a_memo_kept_across_edits_equals_one_built_afresh() -> None:
+    rng = random.Random(7)
+    records = {r.id: r for r in EXAMPLE}
+    memo = Memo()
+    for step in range(60):
+        docs = ranked(list(records.values()))
+        assert text_index_files(docs, [tokens(r.name) for r in docs], memo) == build_text_index(list(records.values())), step
+        target = rng.choice(sorted(records))
+        kind = rng.choice(["rename", "add", "delete", "city", "tier"])
+        if kind == "add" or len(records) < 3:
+            new = record(f"n{step}", rng.choice(["Café", "Brisa", "Nuevo Taller", "Zafiro Rayo"]) + f" {step}",
+                         rng.choice(["verified", "confirmed", "unverified"]), city=rng.choice(["", "Madrid", "Vigo"]))
+            records[new.id] = new
+        elif kind == "delete":
+            del records[target]
+        elif kind == "rename":
+            records[target] = replace(records[target], name=rng.choice(["Aerolíneas", "Café Niño", "Rayo"]) + f" {step}")
+        elif kind == "city":
+            records[target] = replace(records[target], city=rng.choice(["", "Madrid", "Sevilla", "León"]))
+        else:
+            records[target] = replace(records[target], tier=rng.choice(["verified", "confirmed", "unverified"]))
+        if step % 20 == 19:
+            memo.forget(records, {w for r in records.values() for w in tokens(r.name)})
+    assert memo.rows.keys() <= records.keys()

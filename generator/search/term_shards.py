@@ -40,7 +40,7 @@ class _Builder:
 
     terms: Sequence[str]
     postings: Sequence[Sequence[int]]
-    encoded: list[str]
+    encoded: Sequence[str]
     cumulative: list[int]
     limit: int
     files: list[dict[str, object]]
@@ -107,9 +107,8 @@ class _Builder:
         return len(self.files) - 1
 
 
-def shard_terms(terms: Sequence[str], postings: Sequence[Sequence[int]], limit: int) -> TermShards:
-    """Shard sorted ``terms`` (with their sorted postings) into files of about ``limit`` bytes."""
-    encoded = [encode(p) for p in postings]
+def shard_terms(terms: Sequence[str], postings: Sequence[Sequence[int]], encoded: Sequence[str], limit: int) -> TermShards:
+    """Shard sorted ``terms`` (with their sorted postings, and those encoded) into files of about ``limit`` bytes."""
     costs = (len(t.encode("utf-8")) + len(e) + _ENTRY_OVERHEAD for t, e in zip(terms, encoded))
     cumulative = [0, *accumulate(costs)]
     builder = _Builder(terms, postings, encoded, cumulative, limit, [], {}, {})

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from generator.search.codec import encode
 from generator.search.fold import FOLD_TABLE, tokens
@@ -106,6 +107,47 @@ def _whole_name_files(names: Sequence[str], name_hash: Callable[[str], int]) -> 
     return count, bodies
 
 
+@dataclass(slots=True)
+class Memo:
+    """What a live preview keeps from one rebuild of the index to the next.
+
+    Adding a business renumbers every business after it, so most files change,
+    but most of what they are made of does not: the words of names not edited
+    (the caller keeps those), the hash of each whole name, each business's
+    document row, and the encoded postings of every word used only before the
+    new business.  Each is looked up here before it is computed.
+    """
+
+    name_hashes: dict[str, int] = field(default_factory=dict)
+    rows: dict[str, tuple[SearchRecord, int, int, str]] = field(default_factory=dict)
+    postings: dict[str, tuple[list[int], str]] = field(default_factory=dict)
+
+    def name_hash(self, name: str) -> int:
+        try:
+            return self.name_hashes[name]
+        except KeyError:
+            value = self.name_hashes[name] = fnv1a(name)
+            return value
+
+    def row(self, record: SearchRecord, category: int, city: int) -> str:
+        kept = self.rows.get(record.id)
+        if kept is None or kept[0] is not record or kept[1] != category or kept[2] != city:
+            kept = self.rows[record.id] = (record, category, city, dumps(document_row(record, category, city)).decode())
+        return kept[3]
+
+    def encode(self, term: str, postings: list[int]) -> str:
+        kept = self.postings.get(term)
+        if kept is None or kept[0] != postings:
+            kept = self.postings[term] = (postings, encode(postings))
+        return kept[1]
+
+    def forget(self, present: Iterable[str], terms: Iterable[str]) -> None:
+        """Drop what belongs to businesses and words no longer in the index."""
+        for kept, keys in ((self.rows, present), (self.postings, terms)):
+            for gone in kept.keys() - set(keys):
+                del kept[gone]
+
+
 def build_text_index(records: Sequence[SearchRecord]) -> dict[str, bytes]:
     """Every search file, as ``{path relative to out_dir: bytes}``; no I/O."""
     words_of = [tokens(r.name) for r in records]
@@ -114,12 +156,8 @@ def build_text_index(records: Sequence[SearchRecord]) -> dict[str, bytes]:
 
 
 def text_index_files(docs: Sequence[SearchRecord], words_by_doc: Sequence[Sequence[str]],
-                     name_hash: Callable[[str], int] = fnv1a) -> dict[str, bytes]:
-    """``build_text_index`` for records already in result order, with their words.
-
-    A live preview keeps the order, the words and the name hashes between edits,
-    which are a third of the work on 100,000 businesses.
-    """
+                     memo: Memo | None = None) -> dict[str, bytes]:
+    """``build_text_index`` for records already in result order, with their words (see :class:`Memo`)."""
     categories = sorted({(r.category_slug, r.category) for r in docs if r.category_slug})
     cities = sorted({r.city for r in docs if r.city})
     category_number = {slug: i for i, (slug, _) in enumerate(categories)}
@@ -127,14 +165,16 @@ def text_index_files(docs: Sequence[SearchRecord], words_by_doc: Sequence[Sequen
 
     files: dict[str, bytes] = {}
     terms, postings = _postings(words_by_doc)
-    shards = shard_terms(terms, postings, WORD_FILE_LIMIT)
+    encoded = [encode(p) for p in postings] if memo is None else list(map(memo.encode, terms, postings))
+    shards = shard_terms(terms, postings, encoded, WORD_FILE_LIMIT)
     for number, body in enumerate(shards.files):
         files[f"t/{number}.json"] = dumps(body)
-    typo_count, typo_bodies = typo_files(terms, postings, shards.home)
+    typo_count, typo_bodies = typo_files(terms, encoded, shards.home)
     for number, body in enumerate(typo_bodies):
         files[f"v/{number}.json"] = dumps(body)
 
-    name_count, name_bodies = _whole_name_files([" ".join(words) for words in words_by_doc], name_hash)
+    name_count, name_bodies = _whole_name_files([" ".join(words) for words in words_by_doc],
+                                                fnv1a if memo is None else memo.name_hash)
     for number, body in enumerate(name_bodies):
         files[f"n/{number}.json"] = dumps(body)
 
@@ -148,9 +188,10 @@ def text_index_files(docs: Sequence[SearchRecord], words_by_doc: Sequence[Sequen
             by_category[category].append(number)
         if city >= 0:
             by_city[city].append(number)
-        rows.append(document_row(record, category, city))
-    for start in range(0, len(rows), DOC_CHUNK):
-        files[f"d/{start // DOC_CHUNK}.json"] = dumps(rows[start : start + DOC_CHUNK])
+        rows.append(document_row(record, category, city) if memo is None else memo.row(record, category, city))
+    for start in range(0, len(rows), DOC_CHUNK):  # a memo's rows are JSON already: dumps of a list joins its items
+        chunk = rows[start : start + DOC_CHUNK]
+        files[f"d/{start // DOC_CHUNK}.json"] = dumps(chunk) if memo is None else f"[{','.join(chunk)}]".encode()
     for number, members in enumerate(by_category):
         files[f"f/c{number}.json"] = dumps({"p": encode(members)})
     for number, members in enumerate(by_city):

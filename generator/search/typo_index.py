@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from generator.search.codec import encode
 
 MIN_WORD = 3  # a 4-character query with one deletion is 3 characters long
 INLINE_POSTINGS = 12  # characters of encoded postings worth repeating here
@@ -42,14 +41,13 @@ def typo_keys(word: str) -> set[str]:
 
 
 def typo_files(
-    terms: Sequence[str], postings: Sequence[Sequence[int]], home: Mapping[str, int]
+    terms: Sequence[str], encoded: Sequence[str], home: Mapping[str, int]
 ) -> tuple[int, list[dict[str, object]]]:
-    """Return (number of files, file bodies) listing every word under its keys."""
+    """Return (number of files, file bodies) listing every word (with its encoded postings) under its keys."""
     entries = []
-    for term, docs in zip(terms, postings):
+    for term, inline in zip(terms, encoded):
         if len(term) < MIN_WORD:
             continue
-        inline = encode(docs)
         entries.append((term, home[term], inline if len(inline) <= INLINE_POSTINGS else ""))
     total = sum(3 * (len(t.encode("utf-8")) + len(p) + 12) for t, _, p in entries)
     count = max(1, -(-total // _BYTES_PER_FILE))
