@@ -50,9 +50,22 @@ def _converter():
     return markdown.Markdown(extensions=["sane_lists"], output_format="html")
 
 
+# One line of words and everyday punctuation, starting with a letter: no character that
+# python-markdown gives a meaning to (``*_`[]<>&#\\``, a list marker or a heading can only open a
+# line), nothing the sanitizer would escape.  Many descriptions are just that, and their HTML is
+# one paragraph; a test checks this shortcut against the full path on generated text.
+_PLAIN_LINE = re.compile(r"[^\W\d_][^\W_]*(?:[ .,;:¿?¡!'\"()/%€@+-]+[^\W_]+)*[.!?)]?")
+
+
 @lru_cache(maxsize=4096)
 def render_markdown(text: str) -> Markup:
     """Markdown → safe HTML fragment.  Headings start at h2 (the page owns h1)."""
+    if _PLAIN_LINE.fullmatch(text):
+        return Markup(f"<p>{text}</p>")
+    return _render_markdown(text)
+
+
+def _render_markdown(text: str) -> Markup:
     converter = _converter()
     converter.reset()
     html = converter.convert(text)

@@ -12,10 +12,14 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import build_site, make_content
 from hostile import business, errors_of
 from html_tree import Element, page
+
+from generator import markup
 
 REL = "nofollow noopener noreferrer ugc"
 ATTACKS = {
@@ -167,3 +171,29 @@ def test_ordinary_nesting_still_renders(tmp_path: Path) -> None:
     files = {"businesses/a.yaml": business(description="- a\n    - b\n        - c\n\n> q\n> > qq\n")}
     section = description(build_site(make_content(tmp_path, files)), "shop")
     assert [e.tag for e in elements(section)] == ["ul", "li", "ul", "li", "ul", "li", "blockquote", "p", "blockquote", "p"]
+
+
+# ---- the plain-line shortcut -----------------------------------------------------------
+
+_PIECES = ["Café", "niño", "Ωmega", "東京", "2010", "24/7", "¿Qué?", "¡Hola!", "ﬁn", "x²", "ª", " ", "  ", ". ", ", ",
+           "(", ")", "'", '"', "%", "€", "@", "+", "-", "--", ":", ";", "!", "?", "*", "_", "`", "[", "]", "<", ">",
+           "&", "&amp;", "#", "\\", "\t", "\n", "1. ", "- ", "> ", "    ", "\u00a0", "\u0301", "e\u0301", "http://x.example",
+           "a@b.example", "**", "~"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=14))
+@settings(max_examples=400, deadline=None)
+def test_the_plain_line_shortcut_gives_what_markdown_and_the_sanitizer_give(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    if markup._PLAIN_LINE.fullmatch(text):
+        assert markup.render_markdown.__wrapped__(text) == markup._render_markdown(text)
+
+
+def test_everyday_descriptions_take_the_plain_line_shortcut() -> None:
+    for text in ["Academia de Idiomas en Móstoles desde 1964. Atendemos por WhatsApp de lunes a sábado.",
+                 "Envíos 24/7 (también festivos), 100% garantizados: pide presupuesto en info@x.example",
+                 "Taller \"El Rayo\" de O'Donnell - abierto desde 2010!"]:
+        assert markup._PLAIN_LINE.fullmatch(text), text
+        assert markup.render_markdown.__wrapped__(text) == markup._render_markdown(text)
+    for text in ["**Bold** start", "1. A list", "# Heading", "A & B", "Line\nbreak", "Trailing space ", "snake_case"]:
+        assert not markup._PLAIN_LINE.fullmatch(text), text
