@@ -18,12 +18,13 @@ and the median is shown.  ``--with-build`` also times ``badgedir build``'s
 own code path on the same content (slow on 100,000).
 
 Usage: ``python benchmarks/serve_incremental.py [--sizes 10000,100000] [--repeat 3] [--jobs N] [--with-build]
-[--edits number,description,retitle,rename,category,add]``
+[--edits number,description,retitle,rename,category,add] [--on tmpfs|disk]``
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -120,9 +121,9 @@ def _deferred(builder: IncrementalBuilder, path: Path) -> tuple[float, float]:
     return pages, time.perf_counter() - started
 
 
-def measure(n: int, cache: Path, repeat: int, jobs: int, with_build: bool, chosen: set[str]) -> None:
+def measure(n: int, cache: Path, repeat: int, jobs: int, with_build: bool, chosen: set[str], on: Path | None) -> None:
     content = content_for(n, cache)
-    work = Path(tempfile.mkdtemp(prefix="badgedir-bench-serve-"))
+    work = Path(tempfile.mkdtemp(prefix="badgedir-bench-serve-", dir=on))
     templates = None
     try:
         if with_build:
@@ -178,10 +179,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edits", default="number,description,retitle,rename,category,add",
                         help="which edits to time")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "badgedir-bench")
+    parser.add_argument("--on", choices=("tmpfs", "disk"), default="tmpfs",
+                        help="where the preview folder goes: tmpfs (/dev/shm, when there is one; this machine's disk "
+                             "is noisy when creating many files, as vs_hugo.py notes) or the temporary folder's disk")
     args = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
+    shm = Path("/dev/shm")
+    on = shm if args.on == "tmpfs" and shm.is_dir() and os.access(shm, os.W_OK) else None
+    print(f"preview folder on {'tmpfs (/dev/shm)' if on else 'disk (' + tempfile.gettempdir() + ')'}")
     for n in (int(s) for s in args.sizes.split(",")):
-        measure(n, args.cache, args.repeat, args.jobs, args.with_build, set(args.edits.split(",")))
+        measure(n, args.cache, args.repeat, args.jobs, args.with_build, set(args.edits.split(",")), on)
     return 0
 
 
