@@ -14,9 +14,11 @@ inherited object and copy the parent's whole heap.)
 
 from __future__ import annotations
 
+import ctypes
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
 
 @contextmanager
@@ -30,3 +32,24 @@ def collector_paused() -> Iterator[None]:
         if was_enabled:
             gc.enable()
 
+
+
+def return_freed_memory() -> None:
+    """Hand memory that was freed but kept by the C allocator back to the system (glibc only).
+
+    Reading 100,000 businesses frees ~16 MB of parse trees and scratch values
+    that the allocator keeps for reuse.  Freed or not, those pages are resident,
+    and a worker forked afterwards counts every resident page of its parent:
+    trimming first takes ~16 MB off each process of the pool, in 2 ms.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim():  # noqa: ANN202 - a ctypes function, or None where there is no glibc
+    try:
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)  # the C library this process already uses
+    except (OSError, TypeError):  # no such thing as "this process's symbols" (Windows)
+        return None

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from .memory import return_freed_memory
+
 POOL_FROM = 500  # pages or businesses: below this, forking workers costs more than it saves
 
 T = TypeVar("T")
@@ -35,6 +37,7 @@ def map_in_processes(function: Callable[[T], R], items: list[T], jobs: int, min_
     # Workers inherit the parent's objects copy-on-write; a garbage collection in a worker would
     # write to every one of them and copy the whole heap.  Frozen objects are never collected.
     gc.freeze()
+    return_freed_memory()  # pages the parent freed would count again in every worker
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
     try:
         yield from pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8)))

@@ -35,13 +35,20 @@ def _varint(value: int) -> str:
 
 
 # Gaps below 32,768 (three characters) are looked up, not computed: encoding is
-# the hot loop of building a 100,000-business index.
-# Built by concatenation (a few ms, not 30: every build imports this): a gap is its 5-bit groups,
-# lowest first, each but the last with the "more follows" bit (the upper half of ALPHABET).
+# the hot loop of building a 100,000-business index.  A gap is its 5-bit groups,
+# lowest first, each but the last with the "more follows" bit (the upper half of
+# ALPHABET), so the tables are built by concatenation, in a few ms, on first use:
+# only the process that writes the search index pays for them (65,536 strings,
+# which every forked worker would otherwise count in its memory).
 _MORE, _LAST = ALPHABET[32:], ALPHABET[:32]
-_GAPS = [*_LAST, *(a + b for b in _LAST[1:] for a in _MORE), *(a + b + c for c in _LAST[1:] for b in _MORE for a in _MORE)]
-# A longer gap is its low 15 bits (three characters, each saying "more follows") then the rest.
-_LOW_GAPS = [a + b + c for c in _MORE for b in _MORE for a in _MORE]
+_GAPS: list[str] = []
+_LOW_GAPS: list[str] = []  # a longer gap's low 15 bits: three characters, each saying "more follows"
+
+
+def _fill_tables() -> None:
+    _GAPS.extend([*_LAST, *(a + b for b in _LAST[1:] for a in _MORE),
+                  *(a + b + c for c in _LAST[1:] for b in _MORE for a in _MORE)])
+    _LOW_GAPS.extend(a + b + c for c in _MORE for b in _MORE for a in _MORE)
 
 
 def _long_gap(gap: int) -> str:
@@ -56,6 +63,8 @@ def encode(postings: Sequence[int]) -> str:
     """Encode strictly increasing non-negative ints; the shorter of varint and bitmap."""
     if not postings:
         return ""
+    if not _GAPS:
+        _fill_tables()
     if len(postings) == 1:  # most words and names: shorter than any bitmap
         return _GAPS[postings[0]] if postings[0] < 32768 else _long_gap(postings[0])
     bitmap_len = postings[-1] // 6 + 2
