@@ -21,7 +21,7 @@ from .memory import collector_paused
 from .pages import Page, plan_pages
 from .parallel import POOL_FROM, Work, default_jobs, run_work
 from .publishing import business_file_work, write_site_files
-from .render import Renderer, page_work
+from .render import Renderer, business_page_work, page_work
 from .seo import publishing_warnings
 from .site import Site, assemble_site
 from .translations_check import translation_warnings
@@ -105,22 +105,23 @@ def build(options: BuildOptions, progress: Progress | None = None,
     progress = progress or Progress()
     check_output_location(options.content, options.output)
     site, warnings = load_site(options.content, options.as_of, options.strict, options.jobs, progress)
-    pages = plan_pages(site)
+    pages = plan_pages(site, businesses=False)  # the business pages are made by the workers
+    page_total = len(pages) + len(site.entries) * len(site.config.languages)
     renderer = Renderer(site, options.templates)
     staging = Staging(options.output)
     try:
-        progress.stage("rendering pages", len(pages))
-        _write_site(site, renderer, pages, options, staging, progress)
+        progress.stage("rendering pages", page_total)
+        _write_site(site, renderer, pages, page_total, options, staging, progress)
         staging.commit()
     except BaseException:
         staging.discard()
         raise
-    return BuildResult(staging.stats.files, staging.stats.bytes, len(pages), site.tier_counts(),
+    return BuildResult(staging.stats.files, staging.stats.bytes, page_total, site.tier_counts(),
                        tuple(warnings), clock() - started)
 
 
-def _write_site(site: Site, renderer: Renderer, pages: list[Page], options: BuildOptions, staging: Staging,
-                progress: Progress) -> None:
+def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: int, options: BuildOptions,
+                staging: Staging, progress: Progress) -> None:
     """Stage 5: every page and data file, by one pool of workers.
 
     The site-wide files (search and lookup indexes, ``api/businesses.json``,
@@ -134,10 +135,11 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], options: Buil
     work = [Work(write_site_search, str(target)), Work(write_businesses_json, str(target)),
             Work(write_site_files, str(target))]
     work += page_work(pages, target, template_dirs(options.templates), options.jobs)
+    work += business_page_work(site, target, template_dirs(options.templates), options.jobs)
     work += business_file_work(site, target, options.jobs)  # contact cards and badges (issue #7)
     shared = {"site": site, "renderer": renderer}
     problems: list[Diagnostic] = []
-    for done in run_work(work, shared, options.jobs, min_items=2 if len(pages) >= POOL_FROM else 10**9):
+    for done in run_work(work, shared, options.jobs, min_items=2 if page_total >= POOL_FROM else 10**9):
         staging.stats.add(done.stats)
         progress.advance(done.pages)
         problems += done.problems

@@ -70,18 +70,25 @@ def page_languages(site: Site, page: Page) -> tuple[str, ...]:
     return site.config.languages
 
 
-def plan_pages(site: Site) -> list[Page]:
+def plan_pages(site: Site, businesses: bool = True) -> list[Page]:
+    """Every page, each language's after the other's; without the business pages if ``businesses`` is
+    False (a full build makes those in its workers from the ids: see :func:`business_page`)."""
     pages: list[Page] = []
     for lang in site.config.languages:
-        pages += _plan_language(site, lang, language_prefix(site, lang))
+        pages += _plan_language(site, lang, language_prefix(site, lang), businesses)
     return pages
 
 
-def _plan_language(site: Site, lang: str, prefix: str) -> list[Page]:
+def business_page(site: Site, business_id: str, lang: str) -> Page:
+    return Page(f"{language_prefix(site, lang)}b/{business_id}/index.html", "business.html", "business", business_id,
+                lang=lang)
+
+
+def _plan_language(site: Site, lang: str, prefix: str, businesses: bool) -> list[Page]:
     pages = [Page(paginated_path(prefix, n), "index.html", "home", number=n, lang=lang)
              for n in range(1, page_count(len(site.alphabetical)) + 1)]
-    pages += [Page(f"{prefix}b/{business_id}/index.html", "business.html", "business", business_id, lang=lang)
-              for business_id in site.entries]
+    if businesses:
+        pages += [business_page(site, business_id, lang) for business_id in site.entries]
     pages.append(Page(f"{prefix}category/index.html", "categories.html", "categories", lang=lang))
     for category in site.categories:
         pages += [Page(paginated_path(f"{prefix}category/{category.slug}/", n), "category.html", "category",

@@ -20,7 +20,8 @@ from .diagnostics import Diagnostic
 from .parallel import POOL_FROM, Work, chunks, run_work
 from .write import WriteStats, Written, write_file
 from .publishing import business_page_extras
-from .pages import PAGE_SIZE, Page, faq_for_language, language_prefix, page_count, page_languages, paginated_path
+from .pages import (PAGE_SIZE, Page, business_page, faq_for_language, language_prefix, page_count, page_languages,
+                    paginated_path)
 from .markup import render_markdown
 from .site import Site
 from .templates import make_environment, template_diagnostic
@@ -258,6 +259,14 @@ def page_work(pages: list[Page], target: Path, dirs: list[Path], jobs: int) -> l
     return [Work(_render_batch, (batch, str(target), dirs)) for batch in chunks(pages, max(1, jobs * 16))]
 
 
+def business_page_work(site: Site, target: Path, dirs: list[Path], jobs: int) -> list[Work]:
+    """Every business page, like :func:`page_work`, in batches of ids: each worker makes the pages of its
+    batch, so the parent never holds 100,000 ``Page`` values that every forked worker would count again."""
+    ids = list(site.entries)
+    return [Work(_render_business_batch, (lang, batch, str(target), dirs))
+            for lang in site.config.languages for batch in chunks(ids, max(1, jobs * 16))]
+
+
 def render_pages(renderer: Renderer, pages: list[Page], target: Path, jobs: int, dirs: list[Path], progress=None,
                  min_pages: int = POOL_FROM) -> tuple[WriteStats, list[Diagnostic]]:
     """Render and write every page into ``target``; template failures come back as diagnostics.
@@ -277,12 +286,20 @@ def render_pages(renderer: Renderer, pages: list[Page], target: Path, jobs: int,
 
 
 def _render_batch(shared: dict[str, Any], task: tuple[list[Page], str, list[Path]]) -> Written:
-    pages, target = task[0], Path(task[1])
-    renderer, stats = shared["renderer"], WriteStats()
+    return _render_and_write(shared["renderer"], task[0], Path(task[1]), task[2])
+
+
+def _render_business_batch(shared: dict[str, Any], task: tuple[str, list[str], str, list[Path]]) -> Written:
+    renderer, (lang, ids) = shared["renderer"], task[:2]
+    return _render_and_write(renderer, [business_page(renderer.site, i, lang) for i in ids], Path(task[2]), task[3])
+
+
+def _render_and_write(renderer: Renderer, pages: list[Page], target: Path, dirs: list[Path]) -> Written:
+    stats = WriteStats()
     for page in pages:
         try:
             html = renderer.render(page)
         except Exception as exc:  # a user's template can fail in any way; report where
-            return Written(stats, len(pages), (template_diagnostic(exc, task[2]),))
+            return Written(stats, len(pages), (template_diagnostic(exc, dirs),))
         write_file(target, page.path, html.encode("utf-8"), stats)
     return Written(stats, len(pages))
