@@ -15,8 +15,11 @@ change when the edit cannot renumber anything:
   the count of numbers still calls for the same number of files.
 
 Anything else is rebuilt by the index writers in :mod:`generator.search`
-(``build_text_index``, ``build_number_index``).  The files are returned as
-bytes by path and written by the caller; the folder moves to its new hash.
+(``text_index_files``, ``build_number_index``), from what this object keeps
+between edits: the words of each name, the result order (edited by
+bisection) and a ``Memo`` of rows and encoded postings.  The files are
+returned as bytes by path and written by the caller; the folder moves to its
+new hash.
 """
 
 from __future__ import annotations
