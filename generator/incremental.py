@@ -571,12 +571,14 @@ class _BusinessesJson:
         self.data = b"".join([self.head, *join_businesses(self.parts)])
 
     def update(self, site: Site, changed: frozenset[str], fragments: Mapping[str, bytes]) -> bytes:
-        if len(changed) > 8 or not self.ids or len(site.entries) < 2:
-            self._order(site, fragments)  # a join beats this many copies of a long file
+        gone = [i for i in changed if i not in site.entries]
+        if len(changed) > 8 or len(self.ids) - len(gone) < 1 or len(site.entries) < 2:
+            # A join beats that many copies of a long file; and a list this short, or one emptied on the way,
+            # has another shape ("[]", no separators) than splicing keeps.
+            self._order(site, fragments)
             return self.data
-        if any(i not in site.entries or i not in self.fragments_of for i in changed):
-            gone = sorted((self.ids.index(i) for i in changed if i not in site.entries), reverse=True)
-            for n in gone:
+        if gone or any(i not in self.fragments_of for i in changed):
+            for n in sorted((self.ids.index(i) for i in gone), reverse=True):
                 self._splice(n, n + 1, ())
             order = list(site.entries)
             for n in sorted(order.index(i) for i in changed if i in site.entries and i not in self.fragments_of):
