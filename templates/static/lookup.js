@@ -11,7 +11,7 @@
 
   var script = document.currentScript;
   var R = window.badgedirResults; // static/results.js, included just before this file
-  if (!script || !window.fetch || !R) return;
+  if (!script || !window.fetch || !R || typeof R.warning !== "function") return;
   var el = R.el, badge = R.badge, link = R.link;
   var ROOT = new URL("../", script.src);
   // Decimal digits of other scripts that NFKC leaves alone: Arabic-Indic,

@@ -9,7 +9,9 @@
 (function () {
   "use strict";
 
-  if (window.badgedirResults) return;
+  // Checked for its functions, not just its presence: an element with id="badgedirResults" would
+  // also be window.badgedirResults (content cannot carry ids, but a template could).
+  if (window.badgedirResults && typeof window.badgedirResults.warning === "function") return;
   // Pages of the current language live under <html data-home> (e.g. en/); data files are shared at the root.
   var HOME = new URL(document.documentElement.getAttribute("data-home") || "", document.baseURI);
   var BUSINESS_URL = /^b\/[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\/$/;

@@ -11,7 +11,7 @@
 
   var script = document.currentScript;
   var R = window.badgedirResults; // static/results.js, included just before this file
-  if (!script || !window.fetch || !window.Map || !R) return;
+  if (!script || !window.fetch || !window.Map || !R || typeof R.warning !== "function") return;
   var el = R.el, badge = R.badge, link = R.link;
   // The site root is the folder above static/, wherever the site is hosted.
   var ROOT = new URL("../", script.src);
