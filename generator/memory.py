@@ -14,7 +14,6 @@ inherited object and copy the parent's whole heap.)
 
 from __future__ import annotations
 
-import ctypes
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,6 +48,8 @@ def return_freed_memory() -> None:
 
 @lru_cache(maxsize=1)
 def _malloc_trim():  # noqa: ANN202 - a ctypes function, or None where there is no glibc
+    import ctypes  # only builds that fork workers get here
+
     try:
         return getattr(ctypes.CDLL(None), "malloc_trim", None)  # the C library this process already uses
     except (OSError, TypeError):  # no such thing as "this process's symbols" (Windows)
