@@ -149,3 +149,26 @@ def test_output_folder_must_not_overlap_content_or_foreign_files(three_tiers: Pa
     with pytest.raises(UsageError):
         build_site(three_tiers, foreign)
     assert (foreign / "precious.txt").read_text() == "keep me"
+
+
+def test_a_build_spread_over_workers_equals_one_built_in_a_single_process(tmp_path: Path, monkeypatch) -> None:
+    """Pages and files made in forked workers (business pages from ids) are the single process's, byte for byte."""
+    import generator.build
+    import generator.parallel
+
+    monkeypatch.setattr(generator.build, "POOL_FROM", 100)  # a pool for a few hundred pages, not 500
+    pools: list[int] = []
+    monkeypatch.setattr(generator.parallel, "return_freed_memory", lambda: pools.append(1))  # runs as a pool starts
+    lines = []
+    for n in range(300):
+        lines += [f"- id: shop-{n:03d}", f"  name: Tienda {'Ñandú' if n % 7 == 0 else 'Sol'} {n:03d}",
+                  f'  whatsapp: "+34 6{n % 10}0 {n:03d} {(7 * n) % 1000:03d}"',
+                  f"  category: {['Café', 'Farmacia', 'Taller'][n % 3]}", f"  city: {['Madrid', 'Vigo'][n % 2]}",
+                  f"  description: Shop {n}, open **daily**." if n % 2 else f"  description: Shop {n}, open daily."]
+    content = make_content(tmp_path / "site", {**THREE_TIERS, "businesses/many.yaml": "\n".join(lines) + "\n"})
+    serial = build_site(content, tmp_path / "serial", jobs=1)
+    assert not pools
+    pooled = build_site(content, tmp_path / "pooled", jobs=2)
+    assert pools, "the build did not start a pool of workers"
+    assert len(list(serial.rglob("b/*/index.html"))) == 303
+    assert tree_digest(pooled) == tree_digest(serial)
