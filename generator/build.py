@@ -131,11 +131,11 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: i
     """
     from .search.from_site import write_site_search  # search/ and lookup/ indexes (issue #3)
 
-    target = staging.dir
+    target, dirs = staging.dir, template_dirs(options.templates)
     work = [Work(write_site_search, str(target)), Work(write_businesses_json, str(target)),
             Work(write_site_files, str(target))]
-    work += page_work(pages, target, template_dirs(options.templates), options.jobs)
-    work += business_page_work(site, target, template_dirs(options.templates), options.jobs)
+    work += page_work(pages, target, dirs, options.jobs)
+    work += business_page_work(site, target, dirs, options.jobs)
     work += business_file_work(site, target, options.jobs)  # contact cards and badges (issue #7)
     shared = {"site": site, "renderer": renderer}
     problems: list[Diagnostic] = []

@@ -45,14 +45,14 @@ from .livecontent import ContentCache, Stamp, stamp_of
 from .livesearch import LiveSearch
 from .livesite import Evidence, LiveSite
 from .livewrite import TEMP_PREFIX, Served
+from .memory import collector_paused
 from .pages import PAGE_SIZE, Page, faq_for_language, page_count, plan_pages
+from .publishing import business_files, write_publishing_files
 from .render import Renderer, render_pages
 from .site import Site, assemble_site
 from .template_deps import TemplateReads, template_reads
 from .templates import builtin_dir, template_dirs, template_diagnostic
 from .tiers import TIER_ORDER, Tier
-from .memory import collector_paused
-from .publishing import business_files, write_publishing_files
 from .views import Language, business_path
 from .write import Staging, check_output_location
 
@@ -159,10 +159,8 @@ class IncrementalBuilder:
     def _data_outputs_in_full(self, site: Site, staging: Staging) -> None:
         """Everything but pages, as ``build._write_site`` writes it, keeping what updates need."""
         language = Language(site.config.languages[0])
-        self.fragments = {i: business_json(listed, language) for i, listed in site.entries.items()}
-        self._json = _BusinessesJson(site, self.fragments)
-        self.json = self._json.data
-        staging.write_bytes("api/businesses.json", self.json)
+        self._json = _BusinessesJson(site, {i: business_json(listed, language) for i, listed in site.entries.items()})
+        staging.write_bytes("api/businesses.json", self._json.data)
         self.search = LiveSearch(site)
         self.search_pending: set[str] = set()  # businesses whose search entries wait for catch_up()
         for path, body in self.search.files().items():
@@ -363,16 +361,9 @@ class IncrementalBuilder:
                      defer_search: bool) -> None:
         """api/businesses.json, search and lookup, logos, publishing files and static assets."""
         language = Language(site.config.languages[0])
-        for business_id in changed:
-            if business_id in site.entries:
-                self.fragments[business_id] = business_json(site.entries[business_id], language)
-            else:
-                self.fragments.pop(business_id, None)
-        if changed:
-            data = self._json.update(site, changed, self.fragments)
-            if data != self.json:
-                served.write("api/businesses.json", data)
-                self.json = data
+        fresh = {i: business_json(site.entries[i], language) for i in changed if i in site.entries}
+        if changed and self._json.update(site, changed, fresh):
+            served.write("api/businesses.json", self._json.data)
         self.search_pending |= changed
         before = self.search.files()
         if self.search.update(site, self.search_pending, rebuild=not defer_search):
@@ -560,34 +551,38 @@ def _listing(site: Site, page: Page) -> tuple[str, ...]:
 class _BusinessesJson:
     """``api/businesses.json`` kept in memory as ``api.businesses_json`` writes it, a piece per business."""
 
-    def __init__(self, site: Site, fragments: Mapping[str, bytes]) -> None:
+    def __init__(self, site: Site, fragments: dict[str, bytes]) -> None:
         self.head = json_head(site)
-        self._order(site, fragments)
+        self.fragments = fragments  # business id → its piece of the file
+        self._order(site)
 
-    def _order(self, site: Site, fragments: Mapping[str, bytes]) -> None:
+    def _order(self, site: Site) -> None:
         self.ids = list(site.entries)
-        self.parts = [fragments[i] for i in self.ids]
-        self.fragments_of = dict(zip(self.ids, self.parts))
+        self.parts = [self.fragments[i] for i in self.ids]
         self.data = b"".join([self.head, *join_businesses(self.parts)])
 
-    def update(self, site: Site, changed: frozenset[str], fragments: Mapping[str, bytes]) -> bytes:
-        gone = [i for i in changed if i not in site.entries]
+    def update(self, site: Site, changed: frozenset[str], fresh: Mapping[str, bytes]) -> bool:
+        """Follow ``changed`` businesses (``fresh``: the pieces of those still listed); whether the file changed."""
+        gone, before = [i for i in changed if i not in site.entries], self.data
         if len(changed) > 8 or len(self.ids) - len(gone) < 1 or len(site.entries) < 2:
             # A join beats that many copies of a long file; and a list this short, or one emptied on the way,
             # has another shape ("[]", no separators) than splicing keeps.
-            self._order(site, fragments)
-            return self.data
-        if gone or any(i not in self.fragments_of for i in changed):
+            for business_id in gone:
+                del self.fragments[business_id]
+            self.fragments.update(fresh)
+            self._order(site)
+            return self.data != before
+        if gone or fresh.keys() - self.fragments.keys():
             for n in sorted((self.ids.index(i) for i in gone), reverse=True):
                 self._splice(n, n + 1, ())
             order = list(site.entries)
-            for n in sorted(order.index(i) for i in changed if i in site.entries and i not in self.fragments_of):
-                self._splice(n, n, (order[n], fragments[order[n]]))
-        for business_id in changed:
-            if business_id in site.entries and self.fragments_of[business_id] != fragments[business_id]:
+            for n in sorted(order.index(i) for i in fresh if i not in self.fragments):
+                self._splice(n, n, (order[n], fresh[order[n]]))
+        for business_id, piece in fresh.items():
+            if self.fragments[business_id] != piece:
                 n = self.ids.index(business_id)
-                self._splice(n, n + 1, (business_id, fragments[business_id]))
-        return self.data
+                self._splice(n, n + 1, (business_id, piece))
+        return self.data is not before  # each splice makes a new file
 
     def _splice(self, start: int, end: int, new: tuple[str, bytes] | tuple[()]) -> None:
         """Replace businesses ``start:end`` (at most one) with ``new`` (at most one): one copy of the file."""
@@ -599,10 +594,10 @@ class _BusinessesJson:
         view = memoryview(self.data)
         self.data = b"".join((view[:offset], piece, view[cut_end:]))
         for business_id in self.ids[start:end]:
-            del self.fragments_of[business_id]
+            del self.fragments[business_id]
         self.ids[start:end], self.parts[start:end] = ([new[0]], [new[1]]) if new else ([], [])
         if new:
-            self.fragments_of[new[0]] = new[1]
+            self.fragments[new[0]] = new[1]
 
 
 def _write_if_changed(served: Served, rel: str, data: bytes) -> None:

@@ -1,4 +1,8 @@
-"""Keep Python's cycle collector out of the way while the site is being built up.
+"""Keep Python's memory management out of the way of a large build.
+
+Two things, both measured on 100,000 businesses: the cycle collector is
+paused while the site is built up, and memory the loader freed is handed
+back to the system before workers fork (``return_freed_memory``).
 
 Loading 100,000 businesses creates millions of objects that all live until
 the build ends.  Each time enough new objects pile up, CPython's collector
@@ -30,7 +34,6 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
 
 
 def return_freed_memory() -> None:

@@ -8,9 +8,9 @@ process and inherited by forked workers, so nothing large is pickled.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable, Iterable
 from typing import Any
 
 import jinja2
