@@ -14,25 +14,27 @@ from generator.memory import collector_paused
 from generator.search.number_index import build_number_index
 from generator.search.records import SearchRecord
 from generator.search.text_index import build_text_index
+from generator.write import WriteStats, write_file
 
 __all__ = ["SearchRecord", "write_search_indexes"]
 
 
-def write_search_indexes(records: Sequence[SearchRecord], out_dir: Path, default_region: str) -> list[str]:
-    """Write every search and lookup file under ``out_dir``; return their relative paths, sorted.
+def write_search_indexes(records: Sequence[SearchRecord], out_dir: Path, default_region: str,
+                         stats: WriteStats | None = None) -> list[str]:
+    """Write every search and lookup file under ``out_dir`` (counted in ``stats``); return their relative
+    paths, sorted.
 
     Deterministic: the same records give byte-identical files.
     """
     for record in records:
         record.check()
+    stats = WriteStats() if stats is None else stats
     written: list[str] = []
     for build in (build_text_index, lambda r: build_number_index(r, default_region)):
         with collector_paused():  # millions of small acyclic objects: collections would find nothing
             files = build(records)
-        for folder in sorted({str(Path(path).parent) for path in files}):
-            (out_dir / folder).mkdir(parents=True, exist_ok=True)
         for path, body in files.items():
-            (out_dir / path).write_bytes(body)
+            write_file(out_dir, path, body, stats)
         written += files
         del files  # one index in memory at a time (a 100,000-business build)
     return sorted(written)

@@ -44,6 +44,6 @@ def search_records(site: Site) -> list[SearchRecord]:
 def write_site_search(shared: dict[str, Any], target: str) -> Written:
     """The search and lookup indexes of ``shared["site"]``, written under ``target`` (a piece of
     the build's :class:`~generator.parallel.Work`)."""
-    site, base = shared["site"], Path(target)
-    written = write_search_indexes(search_records(site), base, site.config.default_region)
-    return Written(WriteStats(len(written), sum((base / path).stat().st_size for path in written)))
+    site, stats = shared["site"], WriteStats()
+    write_search_indexes(search_records(site), Path(target), site.config.default_region, stats)
+    return Written(stats)
