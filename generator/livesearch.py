@@ -139,21 +139,20 @@ class LiveSearch:
 
     def _reorder(self, before: Mapping[str, SearchRecord], changed: set[str]) -> None:
         """Bring ``words`` and ``order`` up to date with ``self.records`` after ``changed`` changed."""
-        for business_id in changed:
-            record = self.records.get(business_id)
-            if record is None:
-                del self.words[business_id]
-            elif business_id not in before or before[business_id].name != record.name:
-                self.words[business_id] = tokens(record.name)
-        if len(changed) > 64:  # sorting afresh beats that many inserts into a long list
-            self.order = sorted(rank_key(r, self.words[i]) for i, r in self.records.items())
-            return
+        resort = len(changed) > 64  # sorting afresh beats that many edits of a long list
         for business_id in changed:
             old, new = before.get(business_id), self.records.get(business_id)
-            if old is not None:
-                del self.order[bisect_left(self.order, rank_key(old, tokens(old.name)))]
+            words = self.words.pop(business_id, None)
+            if old is not None and not resort:
+                del self.order[bisect_left(self.order, rank_key(old, words))]  # type: ignore[arg-type]
             if new is not None:
-                insort(self.order, rank_key(new, self.words[business_id]))
+                if old is None or old.name != new.name:
+                    words = tokens(new.name)
+                self.words[business_id] = words  # type: ignore[assignment]
+                if not resort:
+                    insort(self.order, rank_key(new, words))  # type: ignore[arg-type]
+        if resort:
+            self.order = sorted(rank_key(r, self.words[i]) for i, r in self.records.items())
 
     def _rebuild_text(self) -> None:
         docs = [self.records[key[-1]] for key in self.order]
