@@ -34,8 +34,8 @@ from dataclasses import replace
 from .search.codec import encode
 from .search.fold import tokens
 from .search.from_site import search_records
-from .search.number_index import build_number_index, file_count, number_row
-from .search.records import TIERS, SearchRecord
+from .search.number_index import build_number_index, file_count, number_table
+from .search.records import SearchRecord
 from .search.text_index import DOC_CHUNK, Memo, document_row, dumps, rank_key, text_index_files
 from .search.typo_index import fnv1a
 from .site import Site
@@ -235,7 +235,7 @@ class LiveSearch:
                     (members.add if keep else members.discard)(business_id)
         inner = dict(self.numbers.inner)
         for number in touched:
-            inner[f"{number}.json"] = dumps(_number_file(self.records[i] for i in self.by_file[number]))
+            inner[f"{number}.json"] = dumps(number_table(self.records[i] for i in self.by_file[number]))
         self.numbers = self.numbers.rehashed(inner)
 
 
@@ -243,12 +243,3 @@ def _facets(records: Iterable[SearchRecord]) -> tuple[list[tuple[str, str]], lis
     records = list(records)
     return (sorted({(r.category_slug, r.category) for r in records if r.category_slug}),
             sorted({r.city for r in records if r.city}))
-
-
-def _number_file(records: Iterable[SearchRecord]) -> dict[str, list[list[object]]]:
-    """One lookup file's table, as ``build_number_index`` lays it out (best tier first on a shared number)."""
-    rank = {tier: i for i, tier in enumerate(TIERS)}
-    table: dict[str, list[list[object]]] = {}
-    for record in sorted(records, key=lambda r: (rank[r.tier], r.name, r.id)):
-        table.setdefault(record.whatsapp, []).append(number_row(record))
-    return table

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import phonenumbers
 from phonenumbers import PhoneMetadata
@@ -60,20 +60,24 @@ def number_row(record: SearchRecord) -> list[object]:
     return row
 
 
+def number_table(records: Iterable[SearchRecord]) -> dict[str, list[list[object]]]:
+    """One lookup file's table: each number → its businesses, best tier first where several share it
+    (as in search results); a live preview rewrites single files with it."""
+    rank = {tier: i for i, tier in enumerate(TIERS)}
+    table: dict[str, list[list[object]]] = {}
+    for record in sorted(records, key=lambda r: (rank[r.tier], r.name, r.id)):
+        table.setdefault(record.whatsapp, []).append(number_row(record))
+    return table
+
+
 def build_number_index(records: Sequence[SearchRecord], default_region: str) -> dict[str, bytes]:
     """Every lookup file, as ``{path relative to out_dir: bytes}``; no I/O."""
-    by_number: dict[str, list[SearchRecord]] = {}
+    count = file_count(len({r.whatsapp for r in records}))
+    shards: list[list[SearchRecord]] = [[] for _ in range(count)]
     for record in records:
-        by_number.setdefault(record.whatsapp, []).append(record)
-    count = file_count(len(by_number))
-    rank = {tier: i for i, tier in enumerate(TIERS)}
-    shards: list[dict[str, list[list[object]]]] = [{} for _ in range(count)]
-    for number, sharing in by_number.items():
-        if len(sharing) > 1:  # several businesses on one number: best tier first, as in search results
-            sharing.sort(key=lambda r: (rank[r.tier], r.name, r.id))
-        shards[fnv1a(number) % count][number] = [number_row(r) for r in sharing]
+        shards[fnv1a(record.whatsapp) % count].append(record)
     # Every file is written, empty or not: a missing file can then only mean a stale manifest.
-    files = {f"{n}.json": dumps(shard) for n, shard in enumerate(shards)}
+    files = {f"{n}.json": dumps(number_table(shard)) for n, shard in enumerate(shards)}
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.encode() + b"\0" + files[path] + b"\0")
