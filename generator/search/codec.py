@@ -16,7 +16,7 @@ Both are plain ASCII without quotes or backslashes, so JSON adds nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 BITMAP_MARK = "!"
@@ -78,6 +78,14 @@ def encode(postings: Sequence[int]) -> str:
     for doc in postings:
         groups[doc // 6] |= 1 << (doc % 6)
     return BITMAP_MARK + groups.translate(_BITS).decode("ascii")
+
+
+def encode_each(lists: Iterable[Sequence[int]]) -> list[str]:
+    """``encode`` of each list; lists of one number (most names) are looked up without a call."""
+    if not _GAPS:
+        _fill_tables()
+    gaps = _GAPS
+    return [(gaps[p[0]] if p[0] < 32768 else _long_gap(p[0])) if len(p) == 1 else encode(p) for p in lists]
 
 
 def decode(text: str) -> list[int]:

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from generator.search.codec import encode
+from generator.search.codec import encode, encode_each
 from generator.search.fold import FOLD_TABLE, tokens
 from generator.search.records import TIERS, SearchRecord
 from generator.search.term_shards import shard_terms
@@ -69,17 +70,38 @@ def _postings(words_by_doc: Sequence[Sequence[str]]) -> tuple[list[str], list[li
     """Sorted distinct name words, each with the increasing numbers of businesses using it."""
     table: dict[str, list[int]] = {}
     for number, words in enumerate(words_by_doc):
-        for word in dict.fromkeys(words):
-            table.setdefault(word, []).append(number)
+        for word in words:
+            numbers = table.get(word)
+            if numbers is None:
+                table[word] = [number]
+            elif numbers[-1] != number:  # a word said twice in one name
+                numbers.append(number)
     terms = sorted(table)
     return terms, [table[t] for t in terms]
 
 
 def _tier_starts(docs: Sequence[SearchRecord]) -> list[int]:
-    starts = [0]
-    for tier in TIERS[:-1]:
-        starts.append(starts[-1] + sum(1 for r in docs if r.tier == tier))
-    return [*starts, len(docs)]
+    """Where each tier's numbers start (``docs`` are in result order: by tier first), and the count."""
+    return [*(bisect_left(docs, rank, key=lambda r: _TIER_RANK[r.tier]) for rank in range(len(TIERS))), len(docs)]
+
+
+Facets = tuple[list[tuple[str, str]], list[str]]
+"""The categories (slug, name) and the cities businesses are in, sorted: numbered in that order."""
+
+
+def facets_of(records: Iterable[SearchRecord]) -> Facets:
+    records = list(records)
+    return (sorted({(r.category_slug, r.category) for r in records if r.category_slug}),
+            sorted({r.city for r in records if r.city}))
+
+
+def _members(group_of: Sequence[int], count: int) -> list[list[int]]:
+    """For each of ``count`` groups, the numbers of the businesses in it (-1: none)."""
+    members: list[list[int]] = [[] for _ in range(count)]
+    for number, group in enumerate(group_of):
+        if group >= 0:
+            members[group].append(number)
+    return members
 
 
 def document_row(record: SearchRecord, category: int, city: int) -> list[object]:
@@ -90,7 +112,7 @@ def document_row(record: SearchRecord, category: int, city: int) -> list[object]
     return row
 
 
-def _whole_name_files(names: Sequence[str], name_hash: Callable[[str], int]) -> tuple[int, list[dict[str, str]]]:
+def _whole_name_files(names: Sequence[str], hashes: dict[str, int]) -> tuple[int, list[dict[str, str]]]:
     """Businesses by whole folded name, hashed over files of ~NAMES_PER_FILE names.
 
     Typing "Librería Álvarez" should put the business of exactly that name above
@@ -99,11 +121,18 @@ def _whole_name_files(names: Sequence[str], name_hash: Callable[[str], int]) -> 
     """
     table: dict[str, list[int]] = {}
     for number, name in enumerate(names):
-        table.setdefault(name, []).append(number)
+        numbers = table.get(name)
+        if numbers is None:
+            table[name] = [number]
+        else:
+            numbers.append(number)
     count = max(1, -(-len(table) // NAMES_PER_FILE))
     bodies: list[dict[str, str]] = [{} for _ in range(count)]
-    for name, numbers in table.items():
-        bodies[name_hash(name) % count][name] = encode(numbers)
+    for name, encoded in zip(table, encode_each(table.values())):
+        name_hash = hashes.get(name)
+        if name_hash is None:
+            name_hash = hashes[name] = fnv1a(name)
+        bodies[name_hash % count][name] = encoded
     return count, bodies
 
 
@@ -122,18 +151,15 @@ class Memo:
     rows: dict[str, tuple[SearchRecord, int, int, str]] = field(default_factory=dict)
     postings: dict[str, tuple[list[int], str]] = field(default_factory=dict)
 
-    def name_hash(self, name: str) -> int:
-        try:
-            return self.name_hashes[name]
-        except KeyError:
-            value = self.name_hashes[name] = fnv1a(name)
-            return value
-
-    def row(self, record: SearchRecord, category: int, city: int) -> str:
-        kept = self.rows.get(record.id)
-        if kept is None or kept[0] is not record or kept[1] != category or kept[2] != city:
-            kept = self.rows[record.id] = (record, category, city, dumps(document_row(record, category, city)).decode())
-        return kept[3]
+    def rows_json(self, docs: Sequence[SearchRecord], category_of: Sequence[int], city_of: Sequence[int]) -> list[str]:
+        """Each business's document row as JSON, computed only for a record or a number not seen before."""
+        kept_rows, out = self.rows, []
+        for record, category, city in zip(docs, category_of, city_of):
+            kept = kept_rows.get(record.id)
+            if kept is None or kept[0] is not record or kept[1] != category or kept[2] != city:
+                kept = kept_rows[record.id] = (record, category, city, dumps(document_row(record, category, city)).decode())
+            out.append(kept[3])
+        return out
 
     def encode(self, term: str, postings: list[int]) -> str:
         kept = self.postings.get(term)
@@ -156,10 +182,14 @@ def build_text_index(records: Sequence[SearchRecord]) -> dict[str, bytes]:
 
 
 def text_index_files(docs: Sequence[SearchRecord], words_by_doc: Sequence[Sequence[str]],
-                     memo: Memo | None = None) -> dict[str, bytes]:
-    """``build_text_index`` for records already in result order, with their words (see :class:`Memo`)."""
-    categories = sorted({(r.category_slug, r.category) for r in docs if r.category_slug})
-    cities = sorted({r.city for r in docs if r.city})
+                     memo: Memo | None = None, *, folded: Sequence[str] | None = None,
+                     facets: Facets | None = None) -> dict[str, bytes]:
+    """``build_text_index`` for records already in result order, with their words (see :class:`Memo`).
+
+    A caller that keeps them may pass each whole ``folded`` name (the words joined by spaces) and
+    the ``facets`` of ``docs``; they are computed here otherwise.
+    """
+    categories, cities = facets or facets_of(docs)
     category_number = {slug: i for i, (slug, _) in enumerate(categories)}
     city_number = {city: i for i, city in enumerate(cities)}
 
@@ -173,28 +203,26 @@ def text_index_files(docs: Sequence[SearchRecord], words_by_doc: Sequence[Sequen
     for number, body in enumerate(typo_bodies):
         files[f"v/{number}.json"] = dumps(body)
 
-    name_count, name_bodies = _whole_name_files([" ".join(words) for words in words_by_doc],
-                                                fnv1a if memo is None else memo.name_hash)
+    if folded is None:
+        folded = [" ".join(words) for words in words_by_doc]
+    name_count, name_bodies = _whole_name_files(folded, {} if memo is None else memo.name_hashes)
     for number, body in enumerate(name_bodies):
         files[f"n/{number}.json"] = dumps(body)
 
-    by_category: list[list[int]] = [[] for _ in categories]
-    by_city: list[list[int]] = [[] for _ in cities]
-    rows = []
-    for number, record in enumerate(docs):
-        category = category_number.get(record.category_slug, -1)
-        city = city_number.get(record.city, -1)
-        if category >= 0:
-            by_category[category].append(number)
-        if city >= 0:
-            by_city[city].append(number)
-        rows.append(document_row(record, category, city) if memo is None else memo.row(record, category, city))
-    for start in range(0, len(rows), DOC_CHUNK):  # a memo's rows are JSON already: dumps of a list joins its items
-        chunk = rows[start : start + DOC_CHUNK]
-        files[f"d/{start // DOC_CHUNK}.json"] = dumps(chunk) if memo is None else f"[{','.join(chunk)}]".encode()
-    for number, members in enumerate(by_category):
+    category_of = [category_number.get(r.category_slug, -1) for r in docs]
+    city_of = [city_number.get(r.city, -1) for r in docs]
+    if memo is None:  # the rows as values, dumped a chunk at a time
+        for start in range(0, len(docs), DOC_CHUNK):
+            chunk = [document_row(*row) for row in zip(docs[start:start + DOC_CHUNK], category_of[start:start + DOC_CHUNK],
+                                                      city_of[start:start + DOC_CHUNK])]
+            files[f"d/{start // DOC_CHUNK}.json"] = dumps(chunk)
+    else:  # the rows as JSON already: dumps of a list joins its items
+        rows = memo.rows_json(docs, category_of, city_of)
+        for start in range(0, len(rows), DOC_CHUNK):
+            files[f"d/{start // DOC_CHUNK}.json"] = f"[{','.join(rows[start:start + DOC_CHUNK])}]".encode()
+    for number, members in enumerate(_members(category_of, len(categories))):
         files[f"f/c{number}.json"] = dumps({"p": encode(members)})
-    for number, members in enumerate(by_city):
+    for number, members in enumerate(_members(city_of, len(cities))):
         files[f"f/y{number}.json"] = dumps({"p": encode(members)})
 
     digest = hashlib.sha256()
