@@ -125,6 +125,7 @@ def measure(n: int, cache: Path, repeat: int, jobs: int, with_build: bool, chose
     content = content_for(n, cache)
     work = Path(tempfile.mkdtemp(prefix="badgedir-bench-serve-", dir=on))
     templates = None
+    builder = None
     try:
         if with_build:
             wall, cpu, _ = timed(lambda: build(BuildOptions(content, work / "built", AS_OF, templates=templates, jobs=jobs)))
@@ -167,6 +168,8 @@ def measure(n: int, cache: Path, repeat: int, jobs: int, with_build: bool, chose
             print(f"n={n:>7}: {name} a business{' ' * (7 - len(name))} update {statistics.median(p[0] for p in pairs) * 1000:7.0f} ms wall"
                   f" (pages on disk) | search index and sitemap after {statistics.median(p[1] for p in pairs) * 1000:7.0f} ms")
     finally:
+        if builder is not None:
+            builder.close()
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -5,7 +5,8 @@ folder a preview serves, and keeps what the build computed: every content
 file's reading (:mod:`generator.livecontent`), the site with its sorted
 orderings (:mod:`generator.livesite`), the planned pages, each business's
 piece of ``api/businesses.json``, the search indexes
-(:mod:`generator.livesearch`).  On :meth:`IncrementalBuilder.update` it
+(:mod:`generator.livesearch`, kept by a helper process on a big site:
+:mod:`generator.search_keeper`).  On :meth:`IncrementalBuilder.update` it
 re-reads the changed files, re-decides the businesses they touch, and
 re-renders a page only if something it shows changed:
 
@@ -26,7 +27,6 @@ edit sequences.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
@@ -42,13 +42,14 @@ import jinja2.bccache
 from .api import business_json, join_businesses, json_head
 from .diagnostics import BuildFailed, Diagnostic, errors_in
 from .livecontent import ContentCache, Stamp, stamp_of
-from .livesearch import LiveSearch
+from .livesearch import LiveSearch, search_edit
 from .livesite import Evidence, LiveSite
-from .livewrite import TEMP_PREFIX, Served
+from .livewrite import TEMP_PREFIX, Served, sync
 from .memory import collector_paused
 from .pages import PAGE_SIZE, Page, faq_for_language, page_count, plan_pages
 from .publishing import business_files, write_publishing_files
 from .render import Renderer, render_pages
+from .search_keeper import InlineIndexes, IndexHelper, keep_indexes
 from .site import Site, assemble_site
 from .template_deps import TemplateReads, template_reads
 from .templates import builtin_dir, template_dirs, template_diagnostic
@@ -97,6 +98,15 @@ class IncrementalBuilder:
         self.live: LiveSite | None = None
         self.template_stamps: dict[str, Stamp | None] = {}
         self.pending_templates: set[str] = set()
+        self.indexes: InlineIndexes | IndexHelper | None = None
+        self.search_pending = False  # a rebuild of the search index waits for catch_up()
+        self.sitemap_pending = False  # pages came or went, and the sitemap waits for catch_up()
+
+    def close(self) -> None:
+        """Stop the search index helper, if any, once it has written what it was writing."""
+        if self.indexes is not None:
+            self.indexes.close()
+            self.indexes = None
 
     # -- the first build ---------------------------------------------------------
 
@@ -104,6 +114,7 @@ class IncrementalBuilder:
         """Build everything from scratch (the first build, or after site.yaml changed)."""
         started = time.perf_counter()
         self.live = None
+        self.close()
         with collector_paused():  # the site's objects live as long as this session's next build
             self.cache.refresh(None)
             self.template_stamps = self._template_stamps()
@@ -161,10 +172,11 @@ class IncrementalBuilder:
         language = Language(site.config.languages[0])
         self._json = _BusinessesJson(site, {i: business_json(listed, language) for i, listed in site.entries.items()})
         staging.write_bytes("api/businesses.json", self._json.data)
-        self.search = LiveSearch(site)
-        self.search_pending: set[str] = set()  # businesses whose search entries wait for catch_up()
-        for path, body in self.search.files().items():
+        search = LiveSearch.of(site)
+        for path, body in search.files().items():
             staging.write_bytes(path, body)
+        self.indexes = keep_indexes(search, self.output, self.jobs)
+        self.search_pending = False
         self.logos: Counter[str] = Counter()
         for listed in site.entries.values():
             if listed.logo is not None:
@@ -173,7 +185,7 @@ class IncrementalBuilder:
         write_publishing_files(site, staging, self.jobs)  # sitemap, robots.txt, schema, contact cards, badges
         self.sitemaps = {p.name for p in staging.dir.glob("sitemap*.xml")}
         self.sitemap_entries: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = {}  # kept across updates
-        self.sitemap_pending = False  # pages came or went, and the sitemap waits for catch_up()
+        self.sitemap_pending = False
         self.static = self._static_files()
         for path, data in self.static.items():
             staging.write_bytes(path, data)
@@ -214,6 +226,8 @@ class IncrementalBuilder:
     def _publish(self, live: LiveSite, changed: frozenset[str], warnings: tuple[Diagnostic, ...], started: float,
                  defer_search: bool) -> Update:
         old_site, site = self.live.site, live.site  # type: ignore[union-attr]
+        indexes = self.indexes
+        assert indexes is not None  # set by the first build, like self.live
         renderer = Renderer(site, self.templates, remember_cards=True)
         for env in renderer.envs.values():
             env.bytecode_cache = _COMPILED  # templates unchanged since the last update are not compiled again
@@ -228,7 +242,14 @@ class IncrementalBuilder:
         todo = [page for page in others.values()
                 if self._stale(page, old_site, site, changed, views, self._reads(renderer, page, reads))]
         todo += self._stale_business_pages(renderer, fresh, views, reads)
-        rendered = self._render(renderer, todo)  # raises BuildFailed before anything is written
+        if changed:
+            indexes.propose(search_edit(old_site, site, changed))  # a helper starts on it now
+        try:
+            rendered = self._render(renderer, todo)  # raises BuildFailed before anything is written
+        except BuildFailed:
+            if changed:
+                indexes.withdraw(search_edit(site, old_site, changed))
+            raise
         removed = {i for i in changed if i not in site.entries}
         pages_moved = list(others) != list(self.others) or bool(removed) or any(i not in self.business_pages for i in fresh)
         served = Served(self.output)
@@ -261,13 +282,11 @@ class IncrementalBuilder:
             return None
         started = time.perf_counter()
         served = Served(self.output)
-        if self.search_pending:
-            before = self.search.files()
-            self.search.update(self.live.site, self.search_pending)
-            _sync(served, before, self.search.files())
-            self.search_pending = set()
-        if self.sitemap_pending:
+        if self.sitemap_pending:  # while a helper finishes the search index
             self._update_sitemap(self.live.site, served)
+        if self.search_pending and self.indexes is not None:
+            self.indexes.catch_up(served)
+            self.search_pending = False
         return Update(True, False, written=served.written, removed=served.removed, seconds=time.perf_counter() - started)
 
     def _all_pages(self, site: Site) -> list[Page]:
@@ -364,16 +383,13 @@ class IncrementalBuilder:
         fresh = {i: business_json(site.entries[i], language) for i in changed if i in site.entries}
         if changed and self._json.update(site, changed, fresh):
             served.write("api/businesses.json", self._json.data)
-        self.search_pending |= changed
-        before = self.search.files()
-        if self.search.update(site, self.search_pending, rebuild=not defer_search):
-            _sync(served, before, self.search.files())
-            self.search_pending = set()
+        assert self.indexes is not None
+        self.search_pending = not self.indexes.commit(served, wait=not defer_search)
         self._update_logos(old, site, changed, served)
         self._update_publishing(old, site, changed, pages_changed, served, defer_search)
         if any(name.startswith("static/") for name in self.pending_templates):
             static = self._static_files()
-            _sync(served, self.static, static, keep=lambda p: p.startswith("static/logos/"))
+            sync(served, self.static, static, keep=lambda p: p.startswith("static/logos/"))
             self.static = static
 
     def _update_logos(self, old: Site, site: Site, changed: frozenset[str], served: Served) -> None:
@@ -607,36 +623,3 @@ def _write_if_changed(served: Served, rel: str, data: bytes) -> None:
     except OSError:
         pass
     served.write(rel, data)
-
-
-def _sync(served: Served, before: Mapping[str, bytes], after: Mapping[str, bytes], keep=lambda path: False) -> None:
-    """Make a group of files go from ``before`` to ``after``, moving renamed hash folders whole."""
-    moves = _folder_moves(before, after)
-    for old, new in moves.items():
-        served.rename_folder(old, new)
-    moved = {_moved(path, moves): data for path, data in before.items()}
-    for path in sorted(moved.keys() - after.keys()):
-        if not keep(path):
-            served.remove(path)
-    for path, data in after.items():
-        if moved.get(path) != data:
-            served.write(path, data)
-
-
-def _folder_moves(before: Mapping[str, bytes], after: Mapping[str, bytes]) -> dict[str, str]:
-    """search/<old hash>/ → search/<new hash>/ (and lookup/), read from the two manifests."""
-    moves = {}
-    for root in ("search/", "lookup/"):
-        old, new = before.get(f"{root}manifest.json"), after.get(f"{root}manifest.json")
-        if old and new:
-            old_base, new_base = json.loads(old)["base"], json.loads(new)["base"]
-            if old_base != new_base:
-                moves[f"{root}{old_base}".rstrip("/")] = f"{root}{new_base}".rstrip("/")
-    return moves
-
-
-def _moved(path: str, moves: Mapping[str, str]) -> str:
-    for old, new in moves.items():
-        if path.startswith(old + "/"):
-            return new + path[len(old):]
-    return path

@@ -20,6 +20,10 @@ between edits: the words of each name, the result order (edited by
 bisection) and a ``Memo`` of rows and encoded postings.  The files are
 returned as bytes by path and written by the caller; the folder moves to its
 new hash.
+
+An edit arrives as a :class:`SearchEdit` (the new records of the businesses
+it touched), not as a site, so the object can live in another process
+(:mod:`generator.search_keeper`).
 """
 
 from __future__ import annotations
@@ -29,14 +33,15 @@ import json
 from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from operator import itemgetter
 
 from .search.codec import encode
 from .search.fold import tokens
 from .search.from_site import search_records
 from .search.number_index import build_number_index, file_count, number_table
 from .search.records import SearchRecord
-from .search.text_index import DOC_CHUNK, Memo, document_row, dumps, rank_key, text_index_files
+from .search.text_index import DOC_CHUNK, Memo, document_row, dumps, facets_of, rank_key, text_index_files
 from .search.typo_index import fnv1a
 from .site import Site
 
@@ -73,13 +78,48 @@ class _Index:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class SearchEdit:
+    """What the indexes need to know of one edit of the site: small enough to hand to another process.
+
+    ``records`` holds the new record of each business the edit touched (None: removed), or, when
+    ``everything`` is set (a category was renamed, so any record may have changed), every record.
+    """
+
+    category_names: dict[str, str]
+    records: dict[str, SearchRecord | None]
+    everything: bool = False
+
+    def __bool__(self) -> bool:
+        return self.everything or bool(self.records)
+
+    def then(self, later: "SearchEdit") -> "SearchEdit":
+        """This edit followed by ``later``, as one."""
+        if later.everything:
+            return later
+        return SearchEdit(later.category_names, {**self.records, **later.records}, self.everything)
+
+
+def search_edit(before: Site, after: Site, changed: Iterable[str]) -> SearchEdit:
+    """The edit that takes the indexes of ``before`` to those of ``after``, where ``changed`` are the
+    businesses that differ (the reverse edit swaps the two sites)."""
+    names = {c.slug: c.name for c in after.categories}
+    old_names = {c.slug: c.name for c in before.categories}
+    if any(names.get(slug, name) != name for slug, name in old_names.items()):
+        return SearchEdit(names, {r.id: r for r in search_records(after)}, everything=True)
+    present = {i: after.entries[i] for i in changed if i in after.entries}
+    records: dict[str, SearchRecord | None] = dict.fromkeys(changed)
+    records.update((r.id, r) for r in search_records(replace(after, entries=present)))
+    return SearchEdit(names, records)
+
+
 class LiveSearch:
     """The two indexes of one site, and what they were computed from."""
 
-    def __init__(self, site: Site) -> None:
-        self.region = site.config.default_region
-        self.category_names = {c.slug: c.name for c in site.categories}
-        self.records = {r.id: r for r in search_records(site)}
+    def __init__(self, records: Iterable[SearchRecord], category_names: dict[str, str], region: str) -> None:
+        self.region = region
+        self.category_names = category_names
+        self.records = {r.id: r for r in records}
         self.in_use = Counter(r.whatsapp for r in self.records.values())
         for record in self.records.values():
             record.check()
@@ -91,27 +131,31 @@ class LiveSearch:
         self._rebuild_text()
         self._rebuild_numbers()
 
+    @classmethod
+    def of(cls, site: Site) -> "LiveSearch":
+        return cls(search_records(site), {c.slug: c.name for c in site.categories}, site.config.default_region)
+
     def files(self) -> Files:
         return {**self.text.files(), **self.numbers.files()}
 
-    def update(self, site: Site, changed: Iterable[str], rebuild: bool = True) -> bool:
-        """Follow the site after the businesses in ``changed`` were added, edited or removed.
+    def update(self, edit: "SearchEdit", rebuild: bool = True) -> bool:
+        """Follow an edit of the site: the new records of the businesses it added, changed or removed.
 
         With ``rebuild=False`` an edit that needs an index rebuilt is left for later: nothing changes and
-        the answer is False; call again (with these ids among ``changed``) to do it.
+        the answer is False; call again (with this edit, or one made by ``then`` from it) to do it.
         """
-        changed = set(changed)
-        names = {c.slug: c.name for c in site.categories}
         before = self.records
-        if any(names.get(slug, name) != name for slug, name in self.category_names.items()):
-            records = {r.id: r for r in search_records(site)}  # a category's name changed: every record may
+        if edit.everything:  # a category's name changed: every record may have
+            records = {i: r for i, r in edit.records.items() if r is not None}
             changed = records.keys() | before.keys()
         else:
             records = dict(before)
-            present = [i for i in changed if i in site.entries]
-            for business_id in changed:
+            for business_id, record in edit.records.items():
                 records.pop(business_id, None)
-            records.update((r.id, r) for r in search_records(replace(site, entries={i: site.entries[i] for i in present})))
+                if record is not None:
+                    records[business_id] = record
+            changed = set(edit.records)
+        names = edit.category_names
         changed = {i for i in changed if records.get(i) != before.get(i)}
         text_in_place = self._text_in_place(before, records, changed)
         numbers = self._numbers_after(before, records, changed)
@@ -155,13 +199,21 @@ class LiveSearch:
             self.order = sorted(rank_key(r, self.words[i]) for i, r in self.records.items())
 
     def _rebuild_text(self) -> None:
-        docs = [self.records[key[-1]] for key in self.order]
-        self.text = _Index("search/", text_index_files(docs, [self.words[r.id] for r in docs], self.memo))
+        ids = list(map(itemgetter(3), self.order))
+        docs = list(map(self.records.__getitem__, ids))
+        self.facets = facets_of(docs)
+        self.text = _Index("search/", text_index_files(docs, list(map(self.words.__getitem__, ids)), self.memo,
+                                                       folded=list(map(itemgetter(1), self.order)), facets=self.facets))
         if len(self.memo.rows) > len(docs) + 1000:  # renamed and deleted businesses add up over a session
             self.memo.forget(self.records, {w for words in self.words.values() for w in words})
-        self.facets = _facets(docs)
         self.docs = docs
-        self.doc_number = {r.id: n for n, r in enumerate(docs)}
+        self._doc_number: dict[str, int] | None = None  # made when an edit in place first needs it
+
+    @property
+    def doc_number(self) -> dict[str, int]:
+        if self._doc_number is None:
+            self._doc_number = {r.id: n for n, r in enumerate(self.docs)}
+        return self._doc_number
 
     def _text_in_place(self, before: Mapping[str, SearchRecord], after: Mapping[str, SearchRecord], changed: set[str]) -> bool:
         """Whether the edits keep every business's number in the search index (no add, remove, rename, new tier)."""
@@ -171,7 +223,7 @@ class LiveSearch:
                 return False
         moved = any((before[i].category_slug, before[i].category, before[i].city) !=
                     (after[i].category_slug, after[i].category, after[i].city) for i in changed)
-        return not moved or _facets(before.values()) == _facets(after.values())
+        return not moved or facets_of(before.values()) == facets_of(after.values())
 
     def _patch_text(self, before: Mapping[str, SearchRecord], changed: set[str]) -> None:
         """Rewrite the document and filter files of businesses edited in place."""
@@ -237,9 +289,3 @@ class LiveSearch:
         for number in touched:
             inner[f"{number}.json"] = dumps(number_table(self.records[i] for i in self.by_file[number]))
         self.numbers = self.numbers.rehashed(inner)
-
-
-def _facets(records: Iterable[SearchRecord]) -> tuple[list[tuple[str, str]], list[str]]:
-    records = list(records)
-    return (sorted({(r.category_slug, r.category) for r in records if r.category_slug}),
-            sorted({r.city for r in records if r.city}))

@@ -10,7 +10,9 @@ so the folder always looks exactly like a fresh build of the same content.
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 TEMP_PREFIX = ".badgedir-tmp-"
@@ -77,3 +79,36 @@ class Served:
             except OSError:
                 return
             folder = folder.parent
+
+
+def sync(served: Served, before: Mapping[str, bytes], after: Mapping[str, bytes], keep: Callable[[str], bool] = lambda path: False) -> None:
+    """Make a group of files go from ``before`` to ``after``, moving renamed hash folders whole."""
+    moves = _folder_moves(before, after)
+    for old, new in moves.items():
+        served.rename_folder(old, new)
+    moved = {_moved(path, moves): data for path, data in before.items()}
+    for path in sorted(moved.keys() - after.keys()):
+        if not keep(path):
+            served.remove(path)
+    for path, data in after.items():
+        if moved.get(path) != data:
+            served.write(path, data)
+
+
+def _folder_moves(before: Mapping[str, bytes], after: Mapping[str, bytes]) -> dict[str, str]:
+    """search/<old hash>/ → search/<new hash>/ (and lookup/), read from the two manifests."""
+    moves = {}
+    for root in ("search/", "lookup/"):
+        old, new = before.get(f"{root}manifest.json"), after.get(f"{root}manifest.json")
+        if old and new:
+            old_base, new_base = json.loads(old)["base"], json.loads(new)["base"]
+            if old_base != new_base:
+                moves[f"{root}{old_base}".rstrip("/")] = f"{root}{new_base}".rstrip("/")
+    return moves
+
+
+def _moved(path: str, moves: Mapping[str, str]) -> str:
+    for old, new in moves.items():
+        if path.startswith(old + "/"):
+            return new + path[len(old):]
+    return path

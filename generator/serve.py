@@ -68,10 +68,13 @@ def serve(args: argparse.Namespace) -> int:
         if not args.content.is_dir():
             raise UsageError(f"content folder {args.content} does not exist")
         builder = IncrementalBuilder(args.content, output, as_of, args.templates, default_jobs())
-        first = builder.build()
-        preview = Preview(builder.output, first.errors, first.ok)
-        _report(first)
-        return _run(args, builder, preview)
+        try:
+            first = builder.build()
+            preview = Preview(builder.output, first.errors, first.ok)
+            _report(first)
+            return _run(args, builder, preview)
+        finally:
+            builder.close()  # its search index helper finishes writing before the folder goes
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)

@@ -22,6 +22,8 @@ from conftest import AS_OF, LOGO_SVG, SITE_YAML, build_site
 from generator.build import load_site
 from generator import incremental
 from generator.incremental import IncrementalBuilder
+from generator import search_keeper
+from generator.search_keeper import IndexHelper, InlineIndexes
 
 CATEGORIES = ["Café", "Airline", "Bakery", "Pharmacy", "Cafe", ""]  # "Café" and "Cafe" share a slug
 CITIES = ["Madrid", "Sevilla", "Bilbao", "", "Ávila"]
@@ -221,9 +223,24 @@ def edit(d: Directory) -> str:
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
 def test_incremental_updates_equal_a_clean_build(tmp_path: Path, seed: int) -> None:
+    builder = random_edits_equal_clean_builds(tmp_path, seed)
+    assert isinstance(builder.indexes, InlineIndexes)
+
+
+@pytest.mark.parametrize("seed", [6, 7, 8])
+def test_incremental_updates_with_a_search_index_helper_equal_a_clean_build(
+        tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The helper process rebuilds the search index while the pages render; the result is the same."""
+    monkeypatch.setattr(search_keeper, "HELPER_FROM", 0)
+    builder = random_edits_equal_clean_builds(tmp_path, seed, jobs=2)
+    assert isinstance(builder.indexes, IndexHelper)
+    builder.close()
+
+
+def random_edits_equal_clean_builds(tmp_path: Path, seed: int, **options: object) -> IncrementalBuilder:
     rng = random.Random(seed)
     d = starting_directory(tmp_path, rng)
-    served, builder = first_build(d)
+    served, builder = first_build(d, **options)
     assert builder.plan_order_known
     steps = []
     for step in range(22):
@@ -246,6 +263,7 @@ def test_incremental_updates_equal_a_clean_build(tmp_path: Path, seed: int) -> N
         site, _ = load_site(d.content, AS_OF)
         assert builder.live is not None and builder.live.site == site
         assert list(builder.live.site.entries) == list(site.entries)
+    return builder
 
 
 def test_an_edit_rerenders_only_the_pages_showing_that_business(tmp_path: Path) -> None:
@@ -301,6 +319,49 @@ def test_a_template_error_is_reported_and_nothing_is_written(tmp_path: Path) -> 
     d.templates["partials/card.html"] = "<li>{{ business.name }}</li>\n"
     assert builder.update(d.write(before)).ok
     assert_same_site(served, build_site(d.content, tmp_path / "fresh", templates=d.template_dir))
+
+
+@pytest.mark.parametrize("helper", [False, True])
+def test_a_template_failing_on_an_edited_business_leaves_the_search_index_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helper: bool) -> None:
+    """The helper starts on the edit before the pages render; when they fail, it goes back and writes nothing."""
+    monkeypatch.setattr(search_keeper, "HELPER_FROM", 0 if helper else 10**9)
+    d = starting_directory(tmp_path, random.Random(5))
+    d.templates["business.html"] = ('{% extends "default/business.html" %}{% block title %}'
+                                    '{% if business.name == "Aaa Boom" %}{{ business.no_such_field }}{% endif %}'
+                                    '{{ business.name }}{% endblock %}\n')
+    d.write({})
+    served, builder = first_build(d, jobs=2)
+    good = tree(served)
+    target = sorted(d.businesses)[-1]
+    before = d.files()
+    d.businesses[target]["name"] = "Aaa Boom"  # first in A–Z: renumbers the whole search index
+    result = builder.update(d.write(before))
+    assert not result.ok and result.errors[0].path == "business.html"
+    assert tree(served) == good
+    before = d.files()
+    d.businesses[target]["name"] = "Aaa Boomerang"
+    assert builder.update(d.write(before)).ok
+    assert_same_site(served, build_site(d.content, tmp_path / "fresh", templates=d.template_dir))
+    builder.close()
+
+
+def test_the_search_index_helper_finishes_and_stops_when_the_builder_closes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_keeper, "HELPER_FROM", 0)
+    d = starting_directory(tmp_path, random.Random(6))
+    served, builder = first_build(d, jobs=2)
+    helper = builder.indexes
+    assert isinstance(helper, IndexHelper) and helper.process.is_alive()
+    before = d.files()
+    add_business(d)
+    assert builder.update(d.write(before), defer_search=True).ok
+    builder.close()  # with a rebuild still in flight: it is written, then the helper exits
+    assert not helper.process.is_alive() and helper.process.exitcode == 0
+    assert builder.indexes is None
+    fresh = build_site(d.content, tmp_path / "fresh", templates=d.template_dir)
+    indexes = [(p, body) for p, body in tree(served).items() if p.startswith(("search/", "lookup/"))]
+    assert indexes == [(p, body) for p, body in tree(fresh).items() if p.startswith(("search/", "lookup/"))]
 
 
 def test_pages_that_do_not_show_a_count_are_not_rerendered_when_it_changes(tmp_path: Path) -> None:
