@@ -42,13 +42,14 @@ import jinja2.bccache
 from .api import business_json, join_businesses, json_head
 from .diagnostics import BuildFailed, Diagnostic, errors_in
 from .livecontent import ContentCache, Stamp, stamp_of
-from .livesearch import LiveSearch, search_edit
+from .livesearch import search_edit
 from .livesite import Evidence, LiveSite
 from .livewrite import TEMP_PREFIX, Served, sync
 from .memory import collector_paused
 from .pages import PAGE_SIZE, Page, faq_for_language, page_count, plan_pages
 from .publishing import business_files, write_publishing_files
 from .render import Renderer, render_pages
+from .search.from_site import search_records
 from .search_keeper import InlineIndexes, IndexHelper, keep_indexes
 from .site import Site, assemble_site
 from .template_deps import TemplateReads, template_reads
@@ -114,7 +115,9 @@ class IncrementalBuilder:
         """Build everything from scratch (the first build, or after site.yaml changed)."""
         started = time.perf_counter()
         self.live = None
-        self.close()
+        if self.indexes is None or not self.indexes.alive():  # forked now, while this process is small
+            self.close()
+            self.indexes = keep_indexes(self.output, self.jobs)
         with collector_paused():  # the site's objects live as long as this session's next build
             self.cache.refresh(None)
             self.template_stamps = self._template_stamps()
@@ -132,14 +135,20 @@ class IncrementalBuilder:
         for name, lang in sorted({(page.template, page.lang) for page in pages}):
             renderer.template(name, lang)  # compiled once here, for the workers and for every later update
         staging = Staging(self.output)
+        self.indexes.start(search_records(site), {c.slug: c.name for c in site.categories}, site.config.default_region,
+                           staging.dir)  # a helper writes them while the pages render
         try:
-            listings = [page for page in pages if page.kind in LISTINGS]
-            stats, problems = render_pages(renderer, [page for page in pages if page.kind not in LISTINGS],
-                                           staging.dir, self.jobs, template_dirs(self.templates))
-            if not problems:  # listings in this process, which keeps their cards for the updates that shift them
-                more, problems = render_pages(renderer, listings, staging.dir, 1, template_dirs(self.templates))
-                stats.add(more)
+            try:
+                listings = [page for page in pages if page.kind in LISTINGS]
+                stats, problems = render_pages(renderer, [page for page in pages if page.kind not in LISTINGS],
+                                               staging.dir, self.jobs, template_dirs(self.templates))
+                if not problems:  # listings in this process, which keeps their cards for the updates that shift them
+                    more, problems = render_pages(renderer, listings, staging.dir, 1, template_dirs(self.templates))
+                    stats.add(more)
+            finally:
+                indexes_written = self.indexes.started()  # into staging, before it is kept or discarded
             staging.stats.add(stats)
+            staging.stats.add(indexes_written)
             if problems:
                 staging.discard()
                 return Update(False, True, tuple(problems))
@@ -172,10 +181,6 @@ class IncrementalBuilder:
         language = Language(site.config.languages[0])
         self._json = _BusinessesJson(site, {i: business_json(listed, language) for i, listed in site.entries.items()})
         staging.write_bytes("api/businesses.json", self._json.data)
-        search = LiveSearch.of(site)
-        for path, body in search.files().items():
-            staging.write_bytes(path, body)
-        self.indexes = keep_indexes(search, self.output, self.jobs)
         self.search_pending = False
         self.logos: Counter[str] = Counter()
         for listed in site.entries.values():

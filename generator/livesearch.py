@@ -131,10 +131,6 @@ class LiveSearch:
         self._rebuild_text()
         self._rebuild_numbers()
 
-    @classmethod
-    def of(cls, site: Site) -> "LiveSearch":
-        return cls(search_records(site), {c.slug: c.name for c in site.categories}, site.config.default_region)
-
     def files(self) -> Files:
         return {**self.text.files(), **self.numbers.files()}
 

@@ -21,6 +21,7 @@ from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from operator import itemgetter
 
 from .diagnostics import Diagnostic
 from .impostors import Resemblance
@@ -165,7 +166,7 @@ class LiveSite:
         names = dict(self.category_names)
         touched_categories: set[str] = set()
         touched_tiers: set[Tier] = set()
-        added_or_removed = moved = False
+        added = moved = False
         for business_id, new in changes.items():
             was = entries.get(business_id)
             if was is not None and new is not None and _place(was) == _place(new):
@@ -181,9 +182,8 @@ class LiveSite:
                 by_tier[was.decision.tier] = _without(by_tier[was.decision.tier], key, touched_tiers, was.decision.tier)
             if new is None:
                 del entries[business_id]
-                added_or_removed = True
                 continue
-            added_or_removed |= was is None
+            added |= was is None
             entries[business_id] = new
             key = _key(new)
             insort(order, key)
@@ -193,11 +193,11 @@ class LiveSite:
             by_tier[new.decision.tier] = _with(by_tier[new.decision.tier], key, touched_tiers, new.decision.tier)
         for slug in [s for s in touched_categories if not by_category[s]]:
             del by_category[slug], names[slug]
-        if added_or_removed:
+        if added:  # a dict keeps the order of insertion: a removal keeps the id order, an addition may not
             entries = {i: entries[i] for i in sorted(entries)}
-        alphabetical = tuple(i for _, i in order) if moved else site.alphabetical
+        alphabetical = tuple(map(itemgetter(1), order)) if moved else site.alphabetical
         categories = _categories(site.categories, by_category, names, touched_categories)
-        tiers = {tier: tuple(i for _, i in by_tier[tier]) if tier in touched_tiers else site.tiers[tier]
+        tiers = {tier: tuple(map(itemgetter(1), by_tier[tier])) if tier in touched_tiers else site.tiers[tier]
                  for tier in TIER_ORDER}
         new_site = replace(site, config=evidence.config, as_of=as_of, entries=entries, alphabetical=alphabetical,
                            categories=categories, tiers=tiers, faq=evidence.faq)

@@ -10,6 +10,7 @@ byte and file for file, with a fresh ``build()`` of the same content.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -22,7 +23,6 @@ from conftest import AS_OF, LOGO_SVG, SITE_YAML, build_site
 from generator.build import load_site
 from generator import incremental
 from generator.incremental import IncrementalBuilder
-from generator import search_keeper
 from generator.search_keeper import IndexHelper, InlineIndexes
 
 CATEGORIES = ["Café", "Airline", "Bakery", "Pharmacy", "Cafe", ""]  # "Café" and "Cafe" share a slug
@@ -229,9 +229,8 @@ def test_incremental_updates_equal_a_clean_build(tmp_path: Path, seed: int) -> N
 
 @pytest.mark.parametrize("seed", [6, 7, 8])
 def test_incremental_updates_with_a_search_index_helper_equal_a_clean_build(
-        tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, seed: int) -> None:
     """The helper process rebuilds the search index while the pages render; the result is the same."""
-    monkeypatch.setattr(search_keeper, "HELPER_FROM", 0)
     builder = random_edits_equal_clean_builds(tmp_path, seed, jobs=2)
     assert isinstance(builder.indexes, IndexHelper)
     builder.close()
@@ -323,15 +322,14 @@ def test_a_template_error_is_reported_and_nothing_is_written(tmp_path: Path) -> 
 
 @pytest.mark.parametrize("helper", [False, True])
 def test_a_template_failing_on_an_edited_business_leaves_the_search_index_as_it_was(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helper: bool) -> None:
+        tmp_path: Path, helper: bool) -> None:
     """The helper starts on the edit before the pages render; when they fail, it goes back and writes nothing."""
-    monkeypatch.setattr(search_keeper, "HELPER_FROM", 0 if helper else 10**9)
     d = starting_directory(tmp_path, random.Random(5))
     d.templates["business.html"] = ('{% extends "default/business.html" %}{% block title %}'
                                     '{% if business.name == "Aaa Boom" %}{{ business.no_such_field }}{% endif %}'
                                     '{{ business.name }}{% endblock %}\n')
     d.write({})
-    served, builder = first_build(d, jobs=2)
+    served, builder = first_build(d, jobs=2 if helper else 1)
     good = tree(served)
     target = sorted(d.businesses)[-1]
     before = d.files()
@@ -346,9 +344,7 @@ def test_a_template_failing_on_an_edited_business_leaves_the_search_index_as_it_
     builder.close()
 
 
-def test_the_search_index_helper_finishes_and_stops_when_the_builder_closes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search_keeper, "HELPER_FROM", 0)
+def test_the_search_index_helper_finishes_and_stops_when_the_builder_closes(tmp_path: Path) -> None:
     d = starting_directory(tmp_path, random.Random(6))
     served, builder = first_build(d, jobs=2)
     helper = builder.indexes
@@ -362,6 +358,28 @@ def test_the_search_index_helper_finishes_and_stops_when_the_builder_closes(
     fresh = build_site(d.content, tmp_path / "fresh", templates=d.template_dir)
     indexes = [(p, body) for p, body in tree(served).items() if p.startswith(("search/", "lookup/"))]
     assert indexes == [(p, body) for p, body in tree(fresh).items() if p.startswith(("search/", "lookup/"))]
+
+
+def test_a_full_rebuild_hands_the_same_helper_the_new_site(tmp_path: Path) -> None:
+    """site.yaml changed: everything is rebuilt, the search index by the helper forked at the first build."""
+    d = starting_directory(tmp_path, random.Random(8))
+    served, builder = first_build(d, jobs=2)
+    helper = builder.indexes
+    before = d.files()
+    add_business(d)  # proposed to the helper, then a template error withdraws it
+    d.templates["partials/card.html"] = "{% if %}\n"
+    assert not builder.update(d.write(before)).ok
+    config = d.content / "site.yaml"
+    config.write_text(SITE_YAML.replace("default_region: ES", "default_region: PT"), encoding="utf-8")
+    before = d.files()
+    del d.templates["partials/card.html"]
+    d.write(before)
+    result = builder.update(None)
+    assert result.ok and result.full and builder.indexes is helper
+    fresh = build_site(d.content, tmp_path / "fresh", templates=d.template_dir)
+    assert json.loads((fresh / "lookup/manifest.json").read_text())["region"] == "PT"
+    assert_same_site(served, fresh)
+    builder.close()
 
 
 def test_pages_that_do_not_show_a_count_are_not_rerendered_when_it_changes(tmp_path: Path) -> None:
