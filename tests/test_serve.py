@@ -16,6 +16,7 @@ import pytest
 
 from conftest import THREE_TIERS, as_from_a_terminal, make_content
 from generator.diagnostics import Diagnostic
+from generator.parallel import default_jobs
 from generator.serve import OVERLAY_ID, overlay, safe_path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -149,9 +150,24 @@ def test_ctrl_c_stops_cleanly_and_removes_its_temporary_folder(tmp_path: Path) -
     running = Server(content)
     served = Path(running.stdout[0].split("Serving ", 1)[1].split(" at ", 1)[0])
     assert (served / "index.html").is_file()
+    helpers = [pid for pid in processes_with(str(content)) if pid != running.process.pid]
+    assert len(helpers) == (1 if default_jobs() > 1 else 0)  # the search index helper, with a second core
     assert running.stop() in (0, 130)
     assert "Traceback" not in "".join(running.stderr)
     assert not served.exists()  # the temporary build folder went with the server
+    assert processes_with(str(content)) == []  # no stray process: the helper stopped before the server
+
+
+def processes_with(argument: str) -> list[int]:
+    """The processes whose command line holds ``argument`` (a forked helper has its parent's)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and argument.encode() in (entry / "cmdline").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:  # it ended while we looked
+            continue
+    return found
 
 
 def test_a_burst_of_saves_rebuilds_once(server: Server) -> None:
