@@ -10,6 +10,8 @@ sitemap is left out and the build says so (a warning, fatal with --strict).
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
+from itertools import accumulate
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
@@ -102,15 +104,19 @@ def _url_entry(base: str, path: str, versions: list[tuple[str, str]]) -> str:
 
 
 def _chunks(entries: list[str]) -> list[list[str]]:
-    chunks: list[list[str]] = [[]]
-    size = len(_URLSET) + len(_XHTML) + 20
-    for entry in entries:
-        length = len(entry) if entry.isascii() else len(entry.encode("utf-8"))
-        if len(chunks[-1]) >= MAX_URLS or (chunks[-1] and size + length > MAX_BYTES):
-            chunks.append([])
-            size = len(_URLSET) + len(_XHTML) + 20
-        chunks[-1].append(entry)
-        size += length
+    """The entries cut into files of at most MAX_URLS entries and MAX_BYTES bytes (an entry bigger
+    than that still gets a file), in order: by prefix sums, not entry by entry (100,000 of them
+    after every added business in a live preview)."""
+    if not entries:
+        return [[]]
+    sums = list(accumulate((len(e) if e.isascii() else len(e.encode("utf-8")) for e in entries), initial=0))
+    budget = MAX_BYTES - (len(_URLSET) + len(_XHTML) + 20)
+    chunks, start = [], 0
+    while start < len(entries):
+        last = min(len(entries), start + MAX_URLS)
+        end = max(start + 1, bisect_right(sums, sums[start] + budget, start + 1, last + 1) - 1)
+        chunks.append(entries[start:end])
+        start = end
     return chunks
 
 

@@ -5,6 +5,7 @@ and the JSON Schema of the content files."""
 from __future__ import annotations
 
 import json
+import random
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -120,6 +121,27 @@ def test_a_sitemap_too_large_for_one_file_becomes_an_index(three_tiers: Path, mo
         locs += [u.find(f"{SM}loc").text for u in part.findall(f"{SM}url")]
         assert len(part.findall(f"{SM}url")) <= 4
     assert sorted(locs) == sorted(public_url(rel) for rel in html_pages(output) if rel != "404.html")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sitemap_files_are_filled_greedily_up_to_both_limits(seed: int, monkeypatch) -> None:
+    """The sitemap's cutting (prefix sums and bisection) equals filling each file entry by entry."""
+    from generator import seo
+    rng = random.Random(seed)
+    overhead = len(seo._URLSET) + len(seo._XHTML) + 20
+    for _ in range(300):
+        monkeypatch.setattr(seo, "MAX_URLS", rng.choice([1, 2, 3, 5, 50_000]))
+        monkeypatch.setattr(seo, "MAX_BYTES", overhead + rng.choice([0, 5, 30, 100, 10**6]))
+        entries = ["x" * rng.randrange(40) + rng.choice(["", "é"]) for _ in range(rng.randrange(30))]
+        expected: list[list[str]] = [[]]
+        size = overhead
+        for entry in entries:  # the plain definition
+            if len(expected[-1]) >= seo.MAX_URLS or (expected[-1] and size + len(entry.encode()) > seo.MAX_BYTES):
+                expected.append([])
+                size = overhead
+            expected[-1].append(entry)
+            size += len(entry.encode())
+        assert seo._chunks(entries) == expected
 
 
 # --- 404.html -----------------------------------------------------------------------------------
