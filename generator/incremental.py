@@ -5,8 +5,8 @@ folder a preview serves, and keeps what the build computed: every content
 file's reading (:mod:`generator.livecontent`), the site with its sorted
 orderings (:mod:`generator.livesite`), the planned pages, each business's
 piece of ``api/businesses.json``, the search indexes
-(:mod:`generator.livesearch`, kept by a helper process on a big site:
-:mod:`generator.search_keeper`).  On :meth:`IncrementalBuilder.update` it
+(:mod:`generator.livesearch`, kept by a helper process when there is a second
+core: :mod:`generator.search_keeper`).  On :meth:`IncrementalBuilder.update` it
 re-reads the changed files, re-decides the businesses they touch, and
 re-renders a page only if something it shows changed:
 

@@ -134,7 +134,7 @@ class LiveSearch:
     def files(self) -> Files:
         return {**self.text.files(), **self.numbers.files()}
 
-    def update(self, edit: "SearchEdit", rebuild: bool = True) -> bool:
+    def update(self, edit: SearchEdit, rebuild: bool = True) -> bool:
         """Follow an edit of the site: the new records of the businesses it added, changed or removed.
 
         With ``rebuild=False`` an edit that needs an index rebuilt is left for later: nothing changes and
@@ -195,7 +195,7 @@ class LiveSearch:
             self.order = sorted(rank_key(r, self.words[i]) for i, r in self.records.items())
 
     def _rebuild_text(self) -> None:
-        ids = list(map(itemgetter(3), self.order))
+        ids = list(map(itemgetter(3), self.order))  # rank keys are (tier, folded name, name, id)
         docs = list(map(self.records.__getitem__, ids))
         self.facets = facets_of(docs)
         self.text = _Index("search/", text_index_files(docs, list(map(self.words.__getitem__, ids)), self.memo,
