@@ -9,7 +9,9 @@ two times are taken for each edit:
   watcher has already named the file (``IncrementalBuilder.update``);
 * ``serve: save→pages``: the same as ``badgedir serve`` does it, through the
   real watcher (inotify, 50 ms of quiet to close a burst) and with a search
-  index rebuild left until after the browser is told to reload;
+  index rebuild left until after the browser is told to reload (with
+  ``--jobs`` 2 or more it runs in the builder's helper process, beside the
+  page rendering);
   ``save→search``: until that search index is on disk too.
 
 Wall time is what a person waits; CPU time is printed beside it because a
