@@ -233,23 +233,23 @@ class IncrementalBuilder:
         old_site, site = self.live.site, live.site  # type: ignore[union-attr]
         indexes = self.indexes
         assert indexes is not None  # set by the first build, like self.live
-        renderer = Renderer(site, self.templates, remember_cards=True)
-        for env in renderer.envs.values():
-            env.bytecode_cache = _COMPILED  # templates unchanged since the last update are not compiled again
-        reads = {} if self.pending_templates else self.reads
-        views = _Views(self.renderer, renderer)
-        renderer.follow(self.renderer, changed)
-        if not self.pending_templates:
-            renderer.adopt_cards(self.renderer, {i for lang in renderer.languages for i in views.cards_changed(lang, changed)},
-                                 lambda name, lang: self._partial_shows_change(renderer, name, lang, views, reads))
-        others = {page.path: page for page in plan_pages(replace(site, entries={}))}
-        fresh = self._business_pages(site, changed)
-        todo = [page for page in others.values()
-                if self._stale(page, old_site, site, changed, views, self._reads(renderer, page, reads))]
-        todo += self._stale_business_pages(renderer, fresh, views, reads)
         if changed:
-            indexes.propose(search_edit(old_site, site, changed))  # a helper starts on it now
+            indexes.propose(search_edit(old_site, site, changed))  # a helper starts on it while the pages are planned
         try:
+            renderer = Renderer(site, self.templates, remember_cards=True)
+            for env in renderer.envs.values():
+                env.bytecode_cache = _COMPILED  # templates unchanged since the last update are not compiled again
+            reads = {} if self.pending_templates else self.reads
+            views = _Views(self.renderer, renderer)
+            renderer.follow(self.renderer, changed)
+            if not self.pending_templates:
+                renderer.adopt_cards(self.renderer, {i for lang in renderer.languages for i in views.cards_changed(lang, changed)},
+                                     lambda name, lang: self._partial_shows_change(renderer, name, lang, views, reads))
+            others = {page.path: page for page in plan_pages(replace(site, entries={}))}
+            fresh = self._business_pages(site, changed)
+            todo = [page for page in others.values()
+                    if self._stale(page, old_site, site, changed, views, self._reads(renderer, page, reads))]
+            todo += self._stale_business_pages(renderer, fresh, views, reads)
             rendered = self._render(renderer, todo)  # raises BuildFailed before anything is written
         except BuildFailed:
             if changed:
