@@ -49,7 +49,7 @@ from .memory import collector_paused
 from .pages import PAGE_SIZE, Page, faq_for_language, page_count, plan_pages
 from .publishing import business_files, write_publishing_files
 from .render import Renderer, render_pages
-from .search.from_site import search_records
+from .search.from_site import category_names, search_records
 from .search_keeper import InlineIndexes, IndexHelper, keep_indexes
 from .seo import sitemap_files
 from .site import Site, assemble_site
@@ -136,7 +136,7 @@ class IncrementalBuilder:
         for name, lang in sorted({(page.template, page.lang) for page in pages}):
             renderer.template(name, lang)  # compiled once here, for the workers and for every later update
         staging = Staging(self.output)
-        self.indexes.start(search_records(site), {c.slug: c.name for c in site.categories}, site.config.default_region,
+        self.indexes.start(search_records(site), category_names(site), site.config.default_region,
                            staging.dir)  # a helper writes them while the pages render
         try:
             try:

@@ -38,7 +38,7 @@ from operator import itemgetter
 
 from .search.codec import encode
 from .search.fold import tokens
-from .search.from_site import search_records
+from .search.from_site import category_names, search_records
 from .search.number_index import build_number_index, file_count, number_table
 from .search.records import SearchRecord
 from .search.text_index import DOC_CHUNK, Memo, document_row, dumps, facets_of, rank_key, text_index_files
@@ -90,9 +90,6 @@ class SearchEdit:
     records: dict[str, SearchRecord | None]
     everything: bool = False
 
-    def __bool__(self) -> bool:
-        return self.everything or bool(self.records)
-
     def then(self, later: "SearchEdit") -> "SearchEdit":
         """This edit followed by ``later``, as one."""
         if later.everything:
@@ -103,9 +100,8 @@ class SearchEdit:
 def search_edit(before: Site, after: Site, changed: Iterable[str]) -> SearchEdit:
     """The edit that takes the indexes of ``before`` to those of ``after``, where ``changed`` are the
     businesses that differ (the reverse edit swaps the two sites)."""
-    names = {c.slug: c.name for c in after.categories}
-    old_names = {c.slug: c.name for c in before.categories}
-    if any(names.get(slug, name) != name for slug, name in old_names.items()):
+    names = category_names(after)
+    if any(names.get(slug, name) != name for slug, name in category_names(before).items()):
         return SearchEdit(names, {r.id: r for r in search_records(after)}, everything=True)
     present = {i: after.entries[i] for i in changed if i in after.entries}
     records: dict[str, SearchRecord | None] = dict.fromkeys(changed)

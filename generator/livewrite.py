@@ -81,7 +81,8 @@ class Served:
             folder = folder.parent
 
 
-def sync(served: Served, before: Mapping[str, bytes], after: Mapping[str, bytes], keep: Callable[[str], bool] = lambda path: False) -> None:
+def sync(served: Served, before: Mapping[str, bytes], after: Mapping[str, bytes],
+         keep: Callable[[str], bool] = lambda path: False) -> None:
     """Make a group of files go from ``before`` to ``after``, moving renamed hash folders whole."""
     moves = _folder_moves(before, after)
     for old, new in moves.items():

@@ -35,13 +35,9 @@ from .memory import collector_paused
 from .search.records import SearchRecord
 from .write import WriteStats, write_file
 
-Start = tuple[Sequence[SearchRecord], dict[str, str], str, Path]
-"""What a build hands over: every record, the category names, the default region, and where to write."""
-
-
-def _write_all(search: LiveSearch, folder: Path) -> WriteStats:
+def _write_all(files: dict[str, bytes], folder: Path) -> WriteStats:
     stats = WriteStats()
-    for path, body in search.files().items():
+    for path, body in files.items():
         write_file(folder, path, body, stats)
     return stats
 
@@ -58,7 +54,7 @@ class InlineIndexes:
     def start(self, records: Sequence[SearchRecord], category_names: dict[str, str], region: str, folder: Path) -> None:
         self.search = LiveSearch(records, category_names, region)
         self.proposed = self.deferred = None
-        self._written = _write_all(self.search, folder)
+        self._written = _write_all(self.search.files(), folder)
 
     def started(self) -> WriteStats:
         return self._written
@@ -102,8 +98,8 @@ class IndexHelper:
     Messages go in order both ways, and the helper answers each ``start``, ``edit`` and
     ``commit``: ``edit`` at once with whether it is in place (cheap) or a rebuild, ``commit``
     with what it wrote.  ``undo`` (the reverse of a withdrawn edit) writes nothing and has no
-    answer.  The helper keeps nothing between messages but the index, so a ``start`` after a
-    failed update begins cleanly once the answers still owed are read.
+    answer.  The helper keeps nothing between messages but the index and what of it is on disk,
+    so a ``start`` after a failed update begins cleanly once the answers still owed are read.
     """
 
     def __init__(self, output: Path) -> None:
@@ -230,7 +226,7 @@ class _Helper:
             self.search = None  # the last build's index goes before the next is made
             self.search = LiveSearch(records, category_names, region)
             self.on_disk = self.search.files()
-            self.conn.send(("started", _write_all(self.search, folder)))
+            self.conn.send(("started", _write_all(self.on_disk, folder)))
             return
         assert self.search is not None
         if kind == "edit":

@@ -17,6 +17,11 @@ from generator.write import WriteStats, Written
 if TYPE_CHECKING:
     from generator.site import Site
 
+def category_names(site: Site) -> dict[str, str]:
+    """Each category's display name by slug: what a search record calls its category."""
+    return {category.slug: category.name for category in site.categories}
+
+
 def search_records(site: Site) -> list[SearchRecord]:
     """One record per business, sorted by id.
 
@@ -25,14 +30,14 @@ def search_records(site: Site) -> list[SearchRecord]:
     """
     from generator.views import business_path
 
-    category_names = {category.slug: category.name for category in site.categories}
+    names = category_names(site)
     records = []
     for business_id in sorted(site.entries):
         listed = site.entries[business_id]
         business, imitates = listed.business, listed.imitates
         records.append(SearchRecord(
             id=business.id, name=business.name, tier=listed.decision.tier.value,
-            category=category_names.get(listed.category_slug, ""), category_slug=listed.category_slug,
+            category=names.get(listed.category_slug, ""), category_slug=listed.category_slug,
             city=business.city, url=business_path(business.id), whatsapp=business.whatsapp,
             whatsapp_display=phones.international(business.whatsapp),
             imitates=imitates.name if imitates else None,
