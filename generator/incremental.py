@@ -30,6 +30,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import weakref
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -131,8 +132,7 @@ class IncrementalBuilder:
             return Update(False, True, tuple(sorted(errors_in(diagnostics))))
         renderer = Renderer(site, self.templates, remember_cards=True)
         pages = plan_pages(site)
-        for env in renderer.envs.values():
-            env.bytecode_cache = _COMPILED
+        _reuse_compiled(renderer)
         for name, lang in sorted({(page.template, page.lang) for page in pages}):
             renderer.template(name, lang)  # compiled once here, for the workers and for every later update
         staging = Staging(self.output)
@@ -239,8 +239,7 @@ class IncrementalBuilder:
             indexes.propose(search_edit(old_site, site, changed))  # a helper starts on it while the pages are planned
         try:
             renderer = Renderer(site, self.templates, remember_cards=True)
-            for env in renderer.envs.values():
-                env.bytecode_cache = _COMPILED  # templates unchanged since the last update are not compiled again
+            _reuse_compiled(renderer)  # templates unchanged since the last update are not compiled again
             reads = {} if self.pending_templates else self.reads
             views = _Views(self.renderer, renderer)
             renderer.follow(self.renderer, changed)
@@ -490,7 +489,17 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         self.compiled[bucket.key] = (bucket.checksum, bucket.code)
 
 
-_COMPILED = _CompiledTemplates()
+_COMPILED: weakref.WeakKeyDictionary[object, _CompiledTemplates] = weakref.WeakKeyDictionary()
+
+
+def _reuse_compiled(renderer: Renderer) -> None:
+    """Give each language's environment the templates compiled for its catalogue in earlier updates.
+
+    Per catalogue, not per template alone: a compiled template holds its
+    language's translations (:mod:`generator.fixed_translations`).
+    """
+    for lang, env in renderer.envs.items():
+        env.bytecode_cache = _COMPILED.setdefault(renderer.languages[lang].catalogue, _CompiledTemplates())
 
 
 class _Views:

@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from .diagnostics import Diagnostic
+from .fixed_translations import FixedTranslations
 from .i18n import format_number, language_name
 
 
@@ -36,7 +37,7 @@ def make_environment(user_templates: Path | None, catalogue: gettext.NullTransla
     loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({"default": builtin}), *loaders])
     env = jinja2.Environment(
         loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-        extensions=["jinja2.ext.i18n"], keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n", FixedTranslations], keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
         auto_reload=False, cache_size=-1,
     )
     env.install_gettext_translations(catalogue or gettext.NullTranslations(), newstyle=True)  # type: ignore[attr-defined]

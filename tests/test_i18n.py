@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path, PurePosixPath
+from types import SimpleNamespace
 
 import pytest
 
@@ -23,6 +24,7 @@ from generator import i18n
 from generator.build import BuildOptions, build, load_site
 from generator.cli import main
 from generator.diagnostics import BuildFailed, Diagnostic
+from generator.templates import make_environment
 from generator.translations_check import translation_warnings
 from html_tree import Element, page
 
@@ -386,3 +388,19 @@ def test_english_needs_no_catalogue_and_never_falls_back() -> None:
     assert translation_warnings(("en", "es")) == []
     assert i18n.translations("en", "es").gettext("Verified") == "Verified"
     assert i18n.translations("es", "en").gettext("Verified") == "Verificado"
+
+
+def test_literal_messages_are_translated_when_compiled_with_the_runtime_meaning() -> None:
+    """``_("literal")`` is folded into each language's compiled template (generator/fixed_translations.py):
+    same text, keyword values still escaped, anything not a literal message left to the runtime ``_``."""
+    env = make_environment(None, i18n.translations("es"))
+    folded = '{{ _("Website") }}|{{ _("Logo of %(name)s", name=who,) }}|{% set t = _("City") %}{{ t }}'
+    compiled = env.compile(folded, raw=True)
+    assert "Sitio web" in compiled and "Logotipo de %(name)s" in compiled
+    assert "Website" not in compiled and "Logo of" not in compiled
+    runtime = '{{ _(message) }}|{{ obj._("Website") }}|{{ _("Website" ~ suffix) }}|{{ _("Website")|upper }}'
+    values = {"who": "<b>Brisa</b>", "message": "City", "obj": SimpleNamespace(_=str.upper), "suffix": ""}
+    assert env.from_string(folded).render(values) == "Sitio web|Logotipo de &lt;b&gt;Brisa&lt;/b&gt;|Ciudad"
+    assert env.from_string(runtime).render(values) == "Ciudad|WEBSITE|Sitio web|SITIO WEB"
+    with pytest.raises(TypeError):
+        env.from_string('{{ _("Website", 3) }}').render()  # not a keyword: left to the runtime ``_``, which refuses it

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, LOGO_SVG, SITE_YAML, build_site
+from conftest import AS_OF, LOGO_SVG, SITE_YAML, THREE_TIERS, build_site, make_content
 from generator.build import load_site
 from generator import incremental
 from generator.incremental import IncrementalBuilder
@@ -500,3 +500,22 @@ def test_businesses_json_spliced_edit_by_edit_equals_the_file_written_whole(seed
         whole = b"".join([json_head(site), *join_businesses(pieces[i] for i in site.entries)])  # type: ignore[arg-type]
         kept.update(site, frozenset(changed), {i: pieces[i] for i in changed if i in pieces})  # type: ignore[arg-type]
         assert kept.data == whole
+
+
+def test_each_language_keeps_its_own_compiled_templates_across_updates(tmp_path: Path) -> None:
+    """Compiled templates hold their language's translations, so the preview must not hand the
+    Spanish ones to the English pages (or back) when it reuses them after an edit."""
+    site = SITE_YAML.replace("language: en", "languages: [es, en]")
+    content = make_content(tmp_path, {**THREE_TIERS, "site.yaml": site})
+    served = tmp_path / "served"
+    builder = IncrementalBuilder(content, served, AS_OF, jobs=1)
+    try:
+        assert builder.build().ok
+        shops = content / "businesses" / "shops.yaml"
+        shops.write_text(shops.read_text(encoding="utf-8").replace("Aerolíneas Brisa", "Aerolíneas Brisa Sur"), "utf-8")
+        assert builder.update([shops]).ok
+    finally:
+        builder.close()
+    assert "Sitio web" in (served / "b/brisa/index.html").read_text(encoding="utf-8")
+    assert "Website" in (served / "en/b/brisa/index.html").read_text(encoding="utf-8")
+    assert_same_site(served, build_site(content, tmp_path / "fresh"))
