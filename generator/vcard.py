@@ -9,11 +9,14 @@ not become a trusted-looking contact in someone's phone.
 
 from __future__ import annotations
 
+import re
+
 from .site import Listed, Site
 from .tiers import Tier
 from .views import Language, business_path
 
 MAX_LINE_OCTETS = 75  # RFC 6350 3.2: longer content lines SHOULD be folded
+_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f]")  # control characters but the tab, which TEXT may hold
 
 
 def contact_card(site: Site, listed: Listed, language: Language) -> str:
@@ -41,7 +44,7 @@ def escape_text(value: str) -> str:
     """RFC 6350 3.4: backslash, comma and semicolon are escaped, line breaks become ``\\n``."""
     value = value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
     value = value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
-    return "".join(c for c in value if c >= " " or c == "\t")
+    return _CONTROLS.sub("", value)
 
 
 def _uri(value: str) -> str:
@@ -51,16 +54,15 @@ def _uri(value: str) -> str:
 
 def fold(line: str) -> str:
     """Split a content line into 75-octet pieces, never inside a UTF-8 character."""
-    if len(line) * 4 <= MAX_LINE_OCTETS or len(line.encode("utf-8")) <= MAX_LINE_OCTETS:
+    if len(line) * 4 <= MAX_LINE_OCTETS:
         return line
-    pieces, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        limit = MAX_LINE_OCTETS if not pieces else MAX_LINE_OCTETS - 1  # continuations start with a space
-        if size + width > limit:
-            pieces.append(current)
-            current, size = "", 0
-        current += char
-        size += width
-    pieces.append(current)
-    return "\r\n ".join(pieces)
+    data = line.encode("utf-8")
+    pieces, start, limit = [], 0, MAX_LINE_OCTETS
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # a continuation byte: cut before its character instead
+            end -= 1
+        pieces.append(data[start:end])
+        start, limit = end, MAX_LINE_OCTETS - 1  # continuations start with a space
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces).decode("utf-8")

@@ -11,8 +11,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from conftest import AS_OF, THREE_TIERS, build_site, make_content
+from generator import vcard
 from generator.build import BuildOptions, build
 from generator.cli import main
 from generator.diagnostics import BuildFailed
@@ -469,3 +471,27 @@ def test_schema_and_loader_agree(kind: str, record: dict, valid: bool) -> None:
     loaded, _ = read_record(raw, fields, "x.yaml", "ES")
     errors = list(jsonschema.Draft202012Validator(content_schema(kind)).iter_errors(record))
     assert (loaded is not None, not errors) == (valid, valid), errors
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(st.characters(blacklist_categories=("Cs",)), max_size=300),
+                 st.text(st.sampled_from("a é€😀,"), min_size=70, max_size=300)))  # 1- to 4-octet characters
+def test_vcard_folding_cuts_each_piece_as_long_as_the_line_allows(line: str) -> None:
+    """RFC 6350 3.2, by its definition: pieces of at most 75 octets (74 after the continuation's
+    space), each as long as the next whole character lets it be, that unfold to the line."""
+    pieces = vcard.fold(line).split("\r\n ")
+    assert "".join(pieces) == line
+    for number, piece in enumerate(pieces):
+        limit = vcard.MAX_LINE_OCTETS - (1 if number else 0)
+        assert len(piece.encode("utf-8")) <= limit
+        if number + 1 < len(pieces):
+            assert piece and len((piece + pieces[number + 1][0]).encode("utf-8")) > limit
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=60))
+def test_vcard_text_keeps_no_line_breaks_or_control_characters_but_tabs(value: str) -> None:
+    escaped = vcard.escape_text(value)
+    assert all(c >= " " or c == "\t" for c in escaped)
+    unescaped = re.sub(r"\\(.)", lambda m: "\n" if m[1] == "n" else m[1], escaped)
+    assert unescaped == "".join(c for c in value.replace("\r\n", "\n").replace("\r", "\n") if c >= " " or c in "\t\n")
