@@ -32,7 +32,8 @@ import shutil
 import time
 import weakref
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -206,8 +207,20 @@ class IncrementalBuilder:
         renamed renumbers it; seconds on 100,000 businesses) and a sitemap that must be rewritten
         for :meth:`catch_up`, so the pages are on disk and the browser reloaded first.
         """
-        with collector_paused():  # a pass over a 100,000-business heap costs more than the edit
+        # The collector paused: a pass over a 100,000-business heap costs more than the edit.
+        with collector_paused(), self._afresh_after_failure():
             return self._update(changed, defer_search)
+
+    @contextmanager
+    def _afresh_after_failure(self) -> Iterator[None]:
+        """An exception here is not a content error (those are results) but a bug or a failing disk,
+        perhaps halfway through writing: what is served, what this builder knows and what the search
+        helper was told may now differ, so the next update builds everything afresh."""
+        try:
+            yield
+        except BaseException:
+            self.live = None
+            raise
 
     def _update(self, changed: Iterable[Path] | None, defer_search: bool) -> Update:
         started = time.perf_counter()
@@ -280,7 +293,7 @@ class IncrementalBuilder:
 
     def catch_up(self) -> Update | None:
         """Finish what an update deferred (the search index, the sitemap); None when nothing was left to do."""
-        with collector_paused():
+        with collector_paused(), self._afresh_after_failure():
             return self._catch_up()
 
     def _catch_up(self) -> Update | None:

@@ -117,23 +117,25 @@ def _follow(builder: IncrementalBuilder, preview: Preview, watcher: Watcher, loo
             if changed is False:
                 continue
             try:
-                result = builder.update(None if changed is None else changed, defer_search=True)  # type: ignore[arg-type]
-            except Exception as exc:  # a bug: say so, keep serving, start afresh on the next change
+                _rebuild(builder, preview, loop, changed)  # type: ignore[arg-type]
+            except Exception as exc:  # a bug or a failing disk: say so, keep serving (the builder starts afresh)
                 print(f"badgedir: internal error while rebuilding: {exc!r}; the next change rebuilds everything",
                       file=sys.stderr, flush=True)
-                builder.live = None
-                continue
-            if result.ok and not result.full and not result.written and not result.removed and not preview.errors:
-                continue  # nothing visible changed (an editor's scratch file, a save without edits)
-            _report(result)
-            preview.errors = result.errors
-            preview.has_site = preview.has_site or result.ok
-            loop.add_callback(LiveReloadHandler.reload_waiters, "*")
-            late = builder.catch_up()  # search index (renumbered by the edit) and sitemap: after the reload
-            if late is not None:
-                print(f"badgedir: search index and sitemap updated in {late.seconds * 1000:.0f} ms", file=sys.stderr, flush=True)
     finally:
         watcher.release()
+
+
+def _rebuild(builder: IncrementalBuilder, preview: Preview, loop: IOLoop, changed: list[Path] | None) -> None:
+    result = builder.update(changed, defer_search=True)
+    if result.ok and not result.full and not result.written and not result.removed and not preview.errors:
+        return  # nothing visible changed (an editor's scratch file, a save without edits)
+    _report(result)
+    preview.errors = result.errors
+    preview.has_site = preview.has_site or result.ok
+    loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+    late = builder.catch_up()  # search index (renumbered by the edit) and sitemap: after the reload
+    if late is not None:
+        print(f"badgedir: search index and sitemap updated in {late.seconds * 1000:.0f} ms", file=sys.stderr, flush=True)
 
 
 def _report(result: Update) -> None:

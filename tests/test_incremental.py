@@ -344,6 +344,60 @@ def test_a_template_failing_on_an_edited_business_leaves_the_search_index_as_it_
     builder.close()
 
 
+@pytest.mark.parametrize("helper", [False, True], ids=["inline", "helper"])
+def test_an_update_that_fails_halfway_is_followed_by_a_full_build(
+        tmp_path: Path, helper: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A disk that fails while pages are written (or a bug) leaves what is served and what the builder
+    knows apart, and the helper holding an edit never committed: the next update starts afresh."""
+    d = starting_directory(tmp_path, random.Random(9))
+    served, builder = first_build(d, jobs=2 if helper else 1)
+    target = sorted(d.businesses)[-1]
+    write = incremental._Rendered.write
+
+    def full_disk(self: object, served: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(incremental._Rendered, "write", full_disk)
+    before = d.files()
+    d.businesses[target]["name"] = "Aaa First"  # renumbers the whole search index
+    with pytest.raises(OSError):
+        builder.update(d.write(before))
+    monkeypatch.setattr(incremental._Rendered, "write", write)
+    before = d.files()
+    d.businesses[sorted(d.businesses)[0]]["name"] = "Zzz Last"
+    result = builder.update(d.write(before))
+    assert result.ok and result.full
+    before = d.files()
+    d.businesses[target]["description"] = "Open on Sundays."
+    assert builder.update(d.write(before)).ok
+    assert_same_site(served, build_site(d.content, tmp_path / "fresh", templates=d.template_dir))
+    builder.close()
+
+
+def test_a_catch_up_that_fails_is_followed_by_a_full_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The deferred search index and sitemap: a failure writing them leaves them stale on disk, so the
+    next update starts afresh instead of trusting them."""
+    d = starting_directory(tmp_path, random.Random(10))
+    served, builder = first_build(d)
+    before = d.files()
+    d.businesses[sorted(d.businesses)[-1]]["name"] = "Aaa First"
+    assert builder.update(d.write(before), defer_search=True).ok
+    catch_up = builder.indexes.catch_up  # type: ignore[union-attr]
+
+    def full_disk(served: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(builder.indexes, "catch_up", full_disk)
+    with pytest.raises(OSError):
+        builder.catch_up()
+    monkeypatch.setattr(builder.indexes, "catch_up", catch_up)
+    before = d.files()
+    d.businesses[sorted(d.businesses)[1]]["description"] = "Open on Sundays."
+    result = builder.update(d.write(before))
+    assert result.ok and result.full
+    assert_same_site(served, build_site(d.content, tmp_path / "fresh", templates=d.template_dir))
+
+
 def test_the_search_index_helper_finishes_and_stops_when_the_builder_closes(tmp_path: Path) -> None:
     d = starting_directory(tmp_path, random.Random(6))
     served, builder = first_build(d, jobs=2)
