@@ -4,7 +4,8 @@ An :class:`IncrementalBuilder` builds the site once, in full, into the
 folder a preview serves, and keeps what the build computed: every content
 file's reading (:mod:`generator.livecontent`), the site with its sorted
 orderings (:mod:`generator.livesite`), the planned pages, each business's
-piece of ``api/businesses.json``, the search indexes
+piece of ``api/businesses.json`` (:mod:`generator.livejson`), the compiled
+templates (:mod:`generator.compiled_cache`), the search indexes
 (:mod:`generator.livesearch`, kept by a helper process when there is a second
 core: :mod:`generator.search_keeper`).  On :meth:`IncrementalBuilder.update` it
 re-reads the changed files, re-decides the businesses they touch, and
@@ -30,7 +31,6 @@ from __future__ import annotations
 import os
 import shutil
 import time
-import weakref
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -38,12 +38,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-import jinja2
-import jinja2.bccache
-
-from .api import business_json, join_businesses, json_head
+from .api import business_json
+from .compiled_cache import reuse_compiled
 from .diagnostics import BuildFailed, Diagnostic, errors_in
 from .livecontent import ContentCache, Stamp, stamp_of
+from .livejson import LiveBusinessesJson
 from .livesearch import search_edit
 from .livesite import Evidence, LiveSite
 from .livewrite import TEMP_PREFIX, Served, sync
@@ -133,7 +132,7 @@ class IncrementalBuilder:
             return Update(False, True, tuple(sorted(errors_in(diagnostics))))
         renderer = Renderer(site, self.templates, remember_cards=True)
         pages = plan_pages(site)
-        _reuse_compiled(renderer)
+        reuse_compiled(renderer)
         for name, lang in sorted({(page.template, page.lang) for page in pages}):
             renderer.template(name, lang)  # compiled once here, for the workers and for every later update
         staging = Staging(self.output)
@@ -182,7 +181,7 @@ class IncrementalBuilder:
     def _data_outputs_in_full(self, site: Site, staging: Staging) -> None:
         """Everything but pages, as ``build._write_site`` writes it, keeping what updates need."""
         language = Language(site.config.languages[0])
-        self._json = _BusinessesJson(site, {i: business_json(listed, language) for i, listed in site.entries.items()})
+        self._json = LiveBusinessesJson(site, {i: business_json(listed, language) for i, listed in site.entries.items()})
         staging.write_bytes("api/businesses.json", self._json.data)
         self.search_pending = False
         self.logos: Counter[str] = Counter()
@@ -252,7 +251,7 @@ class IncrementalBuilder:
             indexes.propose(search_edit(old_site, site, changed))  # a helper starts on it while the pages are planned
         try:
             renderer = Renderer(site, self.templates, remember_cards=True)
-            _reuse_compiled(renderer)  # templates unchanged since the last update are not compiled again
+            reuse_compiled(renderer)  # templates unchanged since the last update are not compiled again
             reads = {} if self.pending_templates else self.reads
             views = _Views(self.renderer, renderer)
             renderer.follow(self.renderer, changed)
@@ -487,34 +486,6 @@ class IncrementalBuilder:
         return files
 
 
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept in memory across updates, keyed by name and checked against the source."""
-
-    def __init__(self) -> None:
-        self.compiled: dict[str, tuple[str, object]] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        found = self.compiled.get(bucket.key)
-        if found is not None and found[0] == bucket.checksum:
-            bucket.code = found[1]  # type: ignore[assignment]
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.compiled[bucket.key] = (bucket.checksum, bucket.code)
-
-
-_COMPILED: weakref.WeakKeyDictionary[object, _CompiledTemplates] = weakref.WeakKeyDictionary()
-
-
-def _reuse_compiled(renderer: Renderer) -> None:
-    """Give each language's environment the templates compiled for its catalogue in earlier updates.
-
-    Per catalogue, not per template alone: a compiled template holds its
-    language's translations (:mod:`generator.fixed_translations`).
-    """
-    for lang, env in renderer.envs.items():
-        env.bytecode_cache = _COMPILED.setdefault(renderer.languages[lang].catalogue, _CompiledTemplates())
-
-
 class _Views:
     """The values every page shares, before and after an edit, compared field by field."""
 
@@ -589,64 +560,6 @@ def _listing(site: Site, page: Page) -> tuple[str, ...]:
     if page.kind == "tier":
         return site.tiers[Tier(page.key)]
     return next((c.ids for c in site.categories if c.slug == page.key), ())
-
-
-class _BusinessesJson:
-    """``api/businesses.json`` kept in memory as ``api.businesses_json`` writes it, a piece per business.
-
-    The file is a ``bytearray`` edited in place: at 100k it is 60 MB, and a new copy per edit cost
-    ~35 ms of page faults where moving its tail costs a few.
-    """
-
-    def __init__(self, site: Site, fragments: dict[str, bytes]) -> None:
-        self.head = json_head(site)
-        self.fragments = fragments  # business id → its piece of the file
-        self._order(site)
-
-    def _order(self, site: Site) -> None:
-        self.ids = list(site.entries)
-        self.parts = [self.fragments[i] for i in self.ids]
-        self.data = bytearray().join([self.head, *join_businesses(self.parts)])
-
-    def update(self, site: Site, changed: frozenset[str], fresh: Mapping[str, bytes]) -> bool:
-        """Follow ``changed`` businesses (``fresh``: the pieces of those still listed); whether the file changed."""
-        gone = [i for i in changed if i not in site.entries]
-        if len(changed) > 8 or len(self.ids) - len(gone) < 1 or len(site.entries) < 2:
-            # A join beats that many copies of a long file; and a list this short, or one emptied on the way,
-            # has another shape ("[]", no separators) than splicing keeps.
-            for business_id in gone:
-                del self.fragments[business_id]
-            self.fragments.update(fresh)
-            before = self.data
-            self._order(site)
-            return self.data != before
-        spliced = False
-        if gone or fresh.keys() - self.fragments.keys():
-            for n in sorted((self.ids.index(i) for i in gone), reverse=True):
-                spliced = self._splice(n, n + 1, ())
-            order = list(site.entries)
-            for n in sorted(order.index(i) for i in fresh if i not in self.fragments):
-                spliced = self._splice(n, n, (order[n], fresh[order[n]]))
-        for business_id, piece in fresh.items():
-            if self.fragments[business_id] != piece:
-                n = self.ids.index(business_id)
-                spliced = self._splice(n, n + 1, (business_id, piece))
-        return spliced
-
-    def _splice(self, start: int, end: int, new: tuple[str, bytes] | tuple[()]) -> bool:
-        """Replace businesses ``start:end`` (at most one) with ``new`` (at most one); True (the file changed)."""
-        offset = len(self.head) + 2 + sum(map(len, self.parts[:start])) + 2 * start  # after "[\n" and a ",\n" each
-        cut_end = offset + sum(map(len, self.parts[start:end])) + 2 * (end - start)  # with the ",\n" after each
-        piece = new[1] + b",\n" if new else b""
-        if start == len(self.parts) or (end == len(self.parts) and end > start):  # the last one: the comma goes before
-            offset, cut_end, piece = offset - 2, cut_end - 2, (b",\n" + new[1] if new else b"")
-        self.data[offset:cut_end] = piece
-        for business_id in self.ids[start:end]:
-            del self.fragments[business_id]
-        self.ids[start:end], self.parts[start:end] = ([new[0]], [new[1]]) if new else ([], [])
-        if new:
-            self.fragments[new[0]] = new[1]
-        return True
 
 
 def _write_if_changed(served: Served, rel: str, data: bytes) -> None:

@@ -23,6 +23,7 @@ from conftest import AS_OF, LOGO_SVG, SITE_YAML, THREE_TIERS, build_site, make_c
 from generator.build import load_site
 from generator import incremental
 from generator.incremental import IncrementalBuilder
+from generator.livejson import LiveBusinessesJson
 from generator.search_keeper import IndexHelper, InlineIndexes
 
 CATEGORIES = ["Café", "Airline", "Bakery", "Pharmacy", "Cafe", ""]  # "Café" and "Cafe" share a slug
@@ -537,7 +538,7 @@ def test_businesses_json_spliced_edit_by_edit_equals_the_file_written_whole(seed
     rng = random.Random(seed)
     pieces = {f"b{n:03d}": f'  {{"id": "b{n:03d}"}}'.encode() for n in range(rng.randrange(2, 6))}
     site = SimpleNamespace(entries=dict.fromkeys(sorted(pieces)), as_of=AS_OF)
-    kept = incremental._BusinessesJson(site, dict(pieces))  # type: ignore[arg-type]
+    kept = LiveBusinessesJson(site, dict(pieces))  # type: ignore[arg-type]
     for _ in range(40):
         ids = sorted(pieces)
         changed = set(rng.sample(ids, rng.randrange(0, min(3, len(ids)) + 1)))  # down to none left, and back
