@@ -56,12 +56,27 @@ def _converter():
 # one paragraph; a test checks this shortcut against the full path on generated text.
 _PLAIN_LINE = re.compile(r"[^\W\d_][^\W_]*(?:[ .,;:¿?¡!'\"()/%€@+-]+[^\W_]+)*[.!?)]?")
 
+# The same line with the two things short descriptions mark up most: **bold** words and
+# [links](https://…) to the business's own pages.  Both hold words and punctuation only, no
+# ``!`` opens a link (that would be an image), and the address is plain ASCII; the HTML written
+# for them is what python-markdown writes, and still goes through the sanitizer.  Tested
+# against the full path like the plain line.
+_RUN = r"[^\W_]+(?:[ .,;:¿?¡!'\"()/%€@+-]+[^\W_]+)*"
+_INLINE = rf"(?:\*\*{_RUN}\*\*|(?<!!)\[{_RUN}\]\(https?://[A-Za-z0-9./~%?=#:-]+\))"
+_INLINE_LINE = re.compile(
+    rf"(?:[^\W\d_][^\W_]*|{_INLINE})(?:[ .,;:¿?¡!'\"()/%€@+-]+(?:[^\W_]+|{_INLINE}))*[.!?)]?")
+_STRONG = re.compile(rf"\*\*({_RUN})\*\*")
+_LINK = re.compile(rf"\[({_RUN})\]\((https?://[A-Za-z0-9./~%?=#:-]+)\)")
+
 
 @lru_cache(maxsize=4096)
 def render_markdown(text: str) -> Markup:
     """Markdown → safe HTML fragment.  Headings start at h2 (the page owns h1)."""
     if _PLAIN_LINE.fullmatch(text):
         return Markup(f"<p>{text}</p>")
+    if _INLINE_LINE.fullmatch(text):
+        html = _LINK.sub(r'<a href="\2">\1</a>', _STRONG.sub(r"<strong>\1</strong>", text))
+        return Markup(sanitize_html(f"<p>{html}</p>"))
     return _render_markdown(text)
 
 

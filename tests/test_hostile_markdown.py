@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from conftest import build_site, make_content
@@ -187,6 +187,39 @@ def test_the_plain_line_shortcut_gives_what_markdown_and_the_sanitizer_give(piec
     text = "".join(pieces)
     if markup._PLAIN_LINE.fullmatch(text):
         assert markup.render_markdown.__wrapped__(text) == markup._render_markdown(text)
+
+
+_INLINE_PIECES = ["**", "[", "](", ")", "![", "https://x.example", "http://x.example:8080/a-b/c.html?q=1#top", "https://x",
+                  "Café", "niño", "Ωmega", "2010", "¡Hola!", " ", "  ", ". ", ", ", "(", "'", '"', "!", "*", "_", "\\",
+                  "&", "<b>", "1. ", "\n", "e\u0301", "javascript:alert(1)", "mailto:a@b.example", "*", "`", "]", "%20"]
+
+
+_RUNS = st.lists(st.sampled_from(["Café", "niño", "Ωmega", "2010", "e\u0301", "x²"]), min_size=1, max_size=3).map(" ".join)
+_URLS = st.sampled_from(["https://x.example", "http://x.example:8080/a-b/c.html?q=1#top", "https://x", "https://x.example/%20"])
+_NEAR_INLINE = st.lists(st.one_of(  # mostly lines the shortcut takes, with an odd piece now and then
+    _RUNS, _RUNS.map(lambda run: f"**{run}**"), st.tuples(_RUNS, _URLS).map(lambda link: f"[{link[0]}]({link[1]})"),
+    st.sampled_from([" ", ", ", ". ", " (", ") ", "!", " ¡", "'", '"', "-", "?"]), st.sampled_from(_INLINE_PIECES)),
+    min_size=1, max_size=10).map("".join)
+
+
+@given(st.one_of(st.lists(st.sampled_from(_INLINE_PIECES), min_size=1, max_size=16).map("".join), _NEAR_INLINE))
+@settings(max_examples=1500, deadline=None)
+def test_the_bold_and_link_shortcut_gives_what_markdown_and_the_sanitizer_give(text: str) -> None:
+    if markup._INLINE_LINE.fullmatch(text):
+        event("took the shortcut")
+        assert markup.render_markdown.__wrapped__(text) == markup._render_markdown(text)
+
+
+def test_everyday_descriptions_with_bold_and_links_take_the_shortcut() -> None:
+    for text in ["Pide cita por WhatsApp y te respondemos **el mismo día**.",
+                 "Somos una **academia de idiomas** en Jaén. Más información en nuestra [web](https://academia.example/es).",
+                 "[Reserva](https://x.example/r?mesa=2#hoy) o llámanos: **siempre** abiertos (también festivos), ¡ven!"]:
+        assert markup._INLINE_LINE.fullmatch(text), text
+        html = markup.render_markdown.__wrapped__(text)
+        assert html == markup._render_markdown(text) and ("<strong>" in html or "<a href" in html)
+    for text in ["Mira ![logo](https://x.example/l.png)", "**sin cerrar", "[web](javascript:alert(1))", "**a**b",
+                 "[web](https://x.example/a_b)", "A & **B**", "**Línea**\nbreak"]:
+        assert not markup._INLINE_LINE.fullmatch(text), text
 
 
 def test_everyday_descriptions_take_the_plain_line_shortcut() -> None:
