@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from .diagnostics import Diagnostic, UsageError
 
@@ -162,19 +161,28 @@ def write_file(base: Path, rel: str, data: bytes, stats: WriteStats) -> None:
 
 def write_pieces(base: Path, rel: str, pieces: Iterable[bytes], stats: WriteStats) -> None:
     """Like :func:`write_file`, for a file too large to hold whole (``api/businesses.json`` of 100,000 businesses)."""
-    with _open(base, rel) as handle:
+    fd = _open(base, rel)
+    try:
         for piece in pieces:
-            handle.write(piece)
+            view = memoryview(piece)
+            while view:
+                view = view[os.write(fd, view):]
             stats.bytes += len(piece)
+    finally:
+        os.close(fd)
     stats.files += 1
 
 
-def _open(base: Path, rel: str) -> BinaryIO:
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _open(base: Path, rel: str) -> int:
+    """A descriptor, not a file object: a third less time per file, and a build writes 300,000."""
     if rel.startswith("/") or ".." in rel.split("/"):
         raise ValueError(f"refusing to write outside the output folder: {rel}")  # a bug, not content
-    path = os.path.join(base, rel)  # a str: a Path per file costs more than the write (300,000 files)
+    path = os.path.join(base, rel)  # a str: a Path per file costs more than the write
     try:
-        return open(path, "wb")
+        return os.open(path, _FLAGS, 0o666)
     except FileNotFoundError:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        return open(path, "wb")
+        return os.open(path, _FLAGS, 0o666)
