@@ -138,6 +138,21 @@ def test_template_override_and_template_errors(three_tiers: Path, tmp_path: Path
     assert tree_digest(output) == before
 
 
+def test_override_templates_have_jinjas_globals_and_ours(three_tiers: Path, tmp_path: Path) -> None:
+    """Each template's globals are one dict made when it loads (generator/templates.py): Jinja's own
+    (range, dict, namespace…), the translations, and the partials the renderer adds (the listing
+    renders each card through ``partial_each``)."""
+    templates = tmp_path / "mytemplates"
+    (templates / "partials").mkdir(parents=True)
+    (templates / "partials" / "card.html").write_text(
+        '{% set n = namespace(total=0) %}{% for i in range(3) %}{% set n.total = n.total + i %}{% endfor %}'
+        '<li class="card" data-sum="{{ n.total }}" data-keys="{{ dict(a=1)|list|join }}">{{ _("City") }}'
+        '{% with badge = business.badge %}{% include "partials/badge.html" %}{% endwith %}<a href="{{ home }}{{ business.href }}">{{ business.name }}</a></li>\n')
+    output = build_site(three_tiers, templates=templates)
+    cards = page(output, "index.html").find_all("li", class_="card")
+    assert [(c.attrs["data-sum"], c.attrs["data-keys"], c.text.startswith("City")) for c in cards] == [("3", "a", True)] * 3
+
+
 def test_output_folder_must_not_overlap_content_or_foreign_files(three_tiers: Path, tmp_path: Path) -> None:
     with pytest.raises(UsageError):
         build_site(three_tiers, three_tiers / "out")
