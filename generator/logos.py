@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path, PurePosixPath
 
 from .model import Logo
+from .reading import read_at_most
 
 MAX_LOGO_BYTES = 256 * 1024
 MAX_SVG_DEPTH = 32  # nesting of SVG elements; a logo needs a handful, and writing it back out recurses
@@ -55,8 +56,7 @@ def check_logo_path(value: str, content_dir: Path) -> tuple[Path | None, str | N
 
 def read_logo(path: Path, written: str) -> tuple[Logo | None, str | None]:
     """Read and check a logo file, returning what will be published."""
-    with path.open("rb") as handle:  # read at most one byte past the cap, whatever stat said
-        data = handle.read(MAX_LOGO_BYTES + 1)
+    data = read_at_most(path, MAX_LOGO_BYTES)
     if len(data) > MAX_LOGO_BYTES:
         size = max(path.stat().st_size, len(data))
         return None, f"'{written}' is {size} bytes; logos may be at most {MAX_LOGO_BYTES} bytes"

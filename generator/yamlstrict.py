@@ -25,6 +25,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 from .diagnostics import ContentError, Diagnostic
+from .reading import read_at_most
 
 MAX_FILE_BYTES = 128 * 1024 * 1024
 MAX_DEPTH = 16
@@ -69,9 +70,8 @@ class _Refused(Exception):
 def read_yaml_file(path: Path, rel: str) -> tuple[Value, list[Diagnostic]]:
     """Read one YAML file; return its value, or None and the reasons it can't be read."""
     try:
-        with open(path, "rb") as handle:  # one byte past the cap is enough to refuse it, whatever its size
-            data = handle.read(MAX_FILE_BYTES + 1)
-            size = os.fstat(handle.fileno()).st_size if len(data) > MAX_FILE_BYTES else len(data)
+        data = read_at_most(path, MAX_FILE_BYTES)
+        size = max(os.stat(path).st_size, len(data)) if len(data) > MAX_FILE_BYTES else len(data)
     except OSError as exc:
         return None, [ContentError(rel, 0, f"cannot read file: {exc.strerror}")]
     if size > MAX_FILE_BYTES:

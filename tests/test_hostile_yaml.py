@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import generator.yamlstrict
+from generator.reading import read_at_most
 from conftest import build_site, make_content
 from hostile import built, errors_of, json_of
 
@@ -122,6 +123,23 @@ def test_file_size_is_checked_before_reading(tmp_path: Path, monkeypatch: pytest
     with pytest.raises(BuildFailed) as failed:
         build_site(content)
     assert [str(d) for d in failed.value.diagnostics] == ["businesses/a.yaml: file is 2052 bytes; the limit is 1000"]
+
+
+@pytest.mark.parametrize("size", [0, 1, 999, 1000, 1001, 70_000, 200_000])
+def test_a_file_is_read_whole_or_to_one_byte_past_its_limit(tmp_path: Path, size: int) -> None:
+    data = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    (tmp_path / "f").write_bytes(data)
+    for limit in (1000, 100_000):
+        assert read_at_most(tmp_path / "f", limit) == data[:limit + 1]
+
+
+def test_a_file_is_read_to_its_end_whatever_size_it_claims() -> None:
+    """/proc files say they hold 0 bytes; a file still being written says less than it will hold."""
+    status = Path("/proc/self/status")  # Linux, like CI
+    assert status.stat().st_size == 0
+    text = read_at_most(status, 1 << 20)
+    assert text.startswith(b"Name:") and text.endswith(b"\n") and b"VmRSS" in text
+    assert read_at_most(status, 10) == text[:11]
 
 
 def test_front_matter_is_read_just_as_strictly(tmp_path: Path) -> None:
