@@ -40,6 +40,9 @@ _SELECTOR = re.compile("[\ufe0e\ufe0f]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINE_BREAK = re.compile("[\n\u2028\u2029]")
 MAX_MARKS = 5  # combining marks on one character; more stack over neighbouring text ("Zalgo")
+# Marks are never ASCII, so too many in a row need that many non-ASCII characters in a row: most
+# text (accented letters one at a time) is cleared by this search without looking at each character.
+_MARKS_POSSIBLE = re.compile(rf"[^\x00-\x7f]{{{MAX_MARKS + 1},}}")
 
 
 class Record:
@@ -125,7 +128,7 @@ def check_text(value: str, max_length: int, multiline: bool = False) -> str | No
     control = _CONTROL.search(value.replace("\r\n", "\n") if multiline else value)
     if control or (not multiline and (_LINE_BREAK.search(value.strip()) or "\t" in value)):
         return "contains control characters or line breaks"
-    if not value.isascii() and _longest_mark_run(value) > MAX_MARKS:
+    if not value.isascii() and _MARKS_POSSIBLE.search(value) and _longest_mark_run(value) > MAX_MARKS:
         return f"stacks more than {MAX_MARKS} combining marks on one character"
     return None
 

@@ -14,10 +14,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from conftest import THREE_TIERS
 from hostile import all_text, business, built, errors_of, json_of, yaml_text
 from html_tree import page, parse
+from generator.validate import MAX_MARKS, _longest_mark_run, check_text
 
 # Breaks out of an element, an attribute (either quote), <title>, <script> and JSON.
 NAME = """</title></script><script>alert(1)</script><img src=x onerror=alert(2)> "Q" 'S' & Co"""
@@ -209,3 +211,10 @@ def test_diagnostics_never_carry_terminal_escapes_or_fake_lines(tmp_path: Path) 
     assert errors[0] == "register/r.yaml:3: phones: line 3: '\\u001b]0;pwned\\u0007\\u001b[2J' holds several numbers; " \
                         "write one number per field"
     assert errors[1].startswith("register/r.yaml:4: \\u001b[31mname\\u000abusinesses/x.yaml:1: unknown field")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from(["a", " ", "é", "e", "\u0301", "\u0300", "\u20dd", "東", "\u0338"]), max_size=40))
+def test_stacked_marks_are_found_by_the_shortcut_as_by_looking_at_each_character(text: str) -> None:
+    refused = check_text(text, 1000) == f"stacks more than {MAX_MARKS} combining marks on one character"
+    assert refused == (_longest_mark_run(text) > MAX_MARKS)
