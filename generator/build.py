@@ -90,7 +90,7 @@ def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 
         site = None
         if content is not None:
             progress.stage("deciding tiers")
-            site, more = assemble_site(content, as_of)
+            site, more = assemble_site(content, as_of, jobs)
             diagnostics += more + publishing_warnings(content.site) + translation_warnings(content.site.languages)
     if strict:
         diagnostics = [Diagnostic(d.path, d.line, d.message, "error") for d in diagnostics]

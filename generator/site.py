@@ -54,7 +54,7 @@ class Site:
         return {tier.value: len(self.tiers[tier]) for tier in TIER_ORDER}
 
 
-def assemble_site(content: Content, as_of: date) -> tuple[Site | None, list[Diagnostic]]:
+def assemble_site(content: Content, as_of: date, jobs: int = 1) -> tuple[Site | None, list[Diagnostic]]:
     records = defaultdict(list)
     for record in content.verifications:
         records[record.business].append(record)
@@ -66,7 +66,7 @@ def assemble_site(content: Content, as_of: date) -> tuple[Site | None, list[Diag
     if any(d.level == "error" for d in diagnostics):
         return None, diagnostics
     verified = [b for b in content.businesses if decisions[b.id].tier is Tier.VERIFIED]
-    imitations = find_impostors(content.businesses, verified)
+    imitations = find_impostors(content.businesses, verified, jobs)
     by_id = {b.id: b for b in content.businesses}
     diagnostics += [impostor_warning(by_id[business_id], original) for business_id, original in sorted(imitations.items())]
     category_names: dict[str, str] = {}

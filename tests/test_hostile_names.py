@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, LOGO_SVG, THREE_TIERS, make_content
-from generator.build import BuildOptions, build
+from generator.build import BuildOptions, build, load_site
+from generator.parallel import POOL_FROM
 from hostile import business, built, errors_of, json_of
 from html_tree import page
 from sitecheck import check_site
@@ -158,3 +159,17 @@ def test_ids_are_plain_lowercase_so_no_two_fold_to_one_url(tmp_path: Path, writt
 def test_a_second_business_with_an_id_is_an_error_naming_the_first(tmp_path: Path) -> None:
     files = {"businesses/a.yaml": business(id="shop"), "businesses/b.yaml": business(id="shop", whatsapp="+34 655 00 00 02")}
     assert errors_of(tmp_path, files) == ["businesses/b.yaml:1: id: 'shop' is already used by the business at businesses/a.yaml:1"]
+
+
+def test_look_alikes_found_by_two_workers_are_those_found_by_one(tmp_path: Path) -> None:
+    """Past POOL_FROM businesses the comparison is shared by forked workers; the answer must not change."""
+    names = [*IMPOSTORS, "Siberia Tours", "Liberia Bar", "Iberian Ham", "Iberla"]
+    files = {**IBERIA, "businesses/many.yaml": "".join(
+        f"- id: b{i}\n  name: {names[i % len(names)]} {'' if i % 3 else i}\n  whatsapp: '+34 677 {i // 100:02d} {i % 100:02d} 00'\n"
+        for i in range(POOL_FROM + 100))}
+    content = make_content(tmp_path, files)
+    one, _ = load_site(content, AS_OF, jobs=1)
+    two, _ = load_site(content, AS_OF, jobs=2)
+    flagged = {i: listed.imitates.id for i, listed in one.entries.items() if listed.imitates}
+    assert len(flagged) > POOL_FROM // 2
+    assert {i: listed.imitates.id for i, listed in two.entries.items() if listed.imitates} == flagged
