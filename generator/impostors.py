@@ -17,12 +17,11 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
 from .model import Business
-from .parallel import POOL_FROM, Work, run_work
 from .slugs import fold, without_marks
 
 MIN_CONTAINED_LENGTH = 4  # a verified "Bar" must not flag every bar in the country
@@ -89,30 +88,6 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 _DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 
-def find_impostors(businesses: Sequence[Business], verified: list[Business], jobs: int = 1) -> dict[str, Business]:
-    """Map each non-verified business id to the verified business it resembles.
-
-    Each business is compared on its own, so with ``jobs > 1`` forked workers
-    share the work (a tenth of a 100,000-business build's single-core time);
-    they inherit the index and the businesses, and send back only ids.
-    """
-    resemblance = Resemblance(verified)
-    if jobs <= 1 or len(businesses) < POOL_FROM:
-        return resemblance.find(businesses)
-    by_id = {b.id: b for b in verified}
-    size = -(-len(businesses) // (jobs * 4))
-    work = [Work(_find_in, (start, start + size)) for start in range(0, len(businesses), size)]
-    found: dict[str, Business] = {}
-    for pairs in run_work(work, (resemblance, businesses), jobs):
-        found.update((business_id, by_id[original_id]) for business_id, original_id in pairs)
-    return found
-
-
-def _find_in(shared: tuple[Resemblance, Sequence[Business]], span: tuple[int, int]) -> list[tuple[str, str]]:
-    resemblance, businesses = shared
-    return [(business_id, original.id) for business_id, original in resemblance.find(businesses[span[0]:span[1]]).items()]
-
-
 class Resemblance:
     """The verified names, indexed once; a live preview checks each edited business against them."""
 
@@ -120,6 +95,7 @@ class Resemblance:
         self.exact: dict[tuple[str, ...], Business] = {}
         self.contained: dict[tuple[str, ...], Business] = {}
         self.verified_ids = {b.id for b in verified}
+        self.verified = tuple(verified)
         for original in sorted(verified, key=lambda b: b.id):
             for words in _forms(original.name):
                 self.exact.setdefault(words, original)

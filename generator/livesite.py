@@ -8,7 +8,7 @@ last produced, the sorted keys the site's orderings come from, and
 given businesses only, splicing them into copies of those orderings.
 
 Same rules, same functions (``decide_tier``, ``business_diagnostics``,
-``find_impostors``): the result must equal what ``assemble_site`` returns
+``Resemblance``): the result must equal what ``assemble_site`` returns
 for the same content, which ``tests/test_incremental.py`` checks after
 random edit sequences.  The one case that is not local — the set of verified
 businesses changed, so any business may now resemble one — re-runs the

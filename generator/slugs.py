@@ -27,7 +27,9 @@ def _without_marks(word: str) -> str:
     return "".join(ch for ch in word if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=1 << 12)
 def slugify(text: str) -> str:
+    """A category's slug; remembered, as a directory has a few dozen categories and 100,000 businesses in them."""
     ascii_text = fold(text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60].strip("-")
     return slug or "c-" + hashlib.sha256(text.encode()).hexdigest()[:8]

@@ -8,6 +8,7 @@ import pytest
 
 from conftest import AS_OF, LOGO_SVG, THREE_TIERS, make_content
 from generator.build import BuildOptions, build, load_site
+from generator.diagnostics import BuildFailed
 from generator.parallel import POOL_FROM
 from hostile import business, built, errors_of, json_of
 from html_tree import page
@@ -161,15 +162,24 @@ def test_a_second_business_with_an_id_is_an_error_naming_the_first(tmp_path: Pat
     assert errors_of(tmp_path, files) == ["businesses/b.yaml:1: id: 'shop' is already used by the business at businesses/a.yaml:1"]
 
 
-def test_look_alikes_found_by_two_workers_are_those_found_by_one(tmp_path: Path) -> None:
-    """Past POOL_FROM businesses the comparison is shared by forked workers; the answer must not change."""
+def test_names_checked_by_two_workers_give_what_one_gives(tmp_path: Path) -> None:
+    """Past POOL_FROM businesses, look-alikes and badge claims are checked by forked workers; the
+    answers must not change."""
     names = [*IMPOSTORS, "Siberia Tours", "Liberia Bar", "Iberian Ham", "Iberla"]
-    files = {**IBERIA, "businesses/many.yaml": "".join(
-        f"- id: b{i}\n  name: {names[i % len(names)]} {'' if i % 3 else i}\n  whatsapp: '+34 677 {i // 100:02d} {i % 100:02d} 00'\n"
-        for i in range(POOL_FROM + 100))}
-    content = make_content(tmp_path, files)
-    one, _ = load_site(content, AS_OF, jobs=1)
-    two, _ = load_site(content, AS_OF, jobs=2)
+    many = "".join(f"- id: b{i}\n  name: {names[i % len(names)]} {'' if i % 3 else i}\n"
+                   f"  whatsapp: '+34 677 {i // 100:02d} {i % 100:02d} 00'\n" for i in range(POOL_FROM + 100))
+    content = make_content(tmp_path / "fine", {**IBERIA, "businesses/many.yaml": many})
+    one, warnings = load_site(content, AS_OF, jobs=1)
+    two, same_warnings = load_site(content, AS_OF, jobs=2)
     flagged = {i: listed.imitates.id for i, listed in one.entries.items() if listed.imitates}
-    assert len(flagged) > POOL_FROM // 2
+    assert len(flagged) > POOL_FROM // 2 and len(warnings) >= len(flagged)
     assert {i: listed.imitates.id for i, listed in two.entries.items() if listed.imitates} == flagged
+    assert same_warnings == warnings
+    claims = many.replace("name: Iberian Ham", "name: Iberian Ham Verified ✓")
+    content = make_content(tmp_path / "claims", {**IBERIA, "businesses/many.yaml": claims})
+    failures = []
+    for jobs in (1, 2):
+        with pytest.raises(BuildFailed) as failed:
+            load_site(content, AS_OF, jobs=jobs)
+        failures.append(failed.value.diagnostics)
+    assert len(failures[0]) > 40 and failures[1] == failures[0]
