@@ -15,6 +15,7 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import AS_OF, THREE_TIERS, build_site, make_content
 from generator import vcard
+from generator.api import indented_json
 from generator.build import BuildOptions, build
 from generator.cli import main
 from generator.diagnostics import BuildFailed
@@ -355,7 +356,9 @@ def test_badge_svg_escapes_the_business_name(tmp_path: Path) -> None:
 # --- api/ ---------------------------------------------------------------------------------------
 
 def test_businesses_json_keeps_its_shape(three_tiers: Path) -> None:
-    data = json.loads((build_site(three_tiers) / "api/businesses.json").read_text())
+    text = (build_site(three_tiers) / "api/businesses.json").read_text("utf-8")
+    data = json.loads(text)
+    assert text == json.dumps(data, ensure_ascii=False, indent=1) + "\n"  # and its layout, for people diffing it
     assert set(data) == {"as_of", "businesses"}
     assert [b["id"] for b in data["businesses"]] == ["brisa", "brisa-soporte", "cafe-nino"]
     assert all(list(b) == ["id", "name", "tier", "whatsapp", "category", "city", "country", "website", "url", "reasons"]
@@ -495,3 +498,15 @@ def test_vcard_text_keeps_no_line_breaks_or_control_characters_but_tabs(value: s
     assert all(c >= " " or c == "\t" for c in escaped)
     unescaped = re.sub(r"\\(.)", lambda m: "\n" if m[1] == "n" else m[1], escaped)
     assert unescaped == "".join(c for c in value.replace("\r\n", "\n").replace("\r", "\n") if c >= " " or c in "\t\n")
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES, st.integers(0, 3))
+def test_api_json_is_indented_exactly_as_json_dumps_would(value: object, level: int) -> None:
+    expected = json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * level)
+    assert indented_json(value, level) == expected
