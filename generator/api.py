@@ -15,8 +15,7 @@ from typing import Any
 
 from .reasons import reason_text
 from .site import Listed, Site
-from .views import Language, business_path
-from . import phones
+from .views import Language, business_path, numbers_shown
 from .write import WriteStats, Written, write_pieces
 
 
@@ -89,6 +88,6 @@ def business_record(listed: Listed, language: Language) -> dict[str, Any]:
         "id": business.id, "name": business.name, "tier": listed.decision.tier.value,
         "whatsapp": business.whatsapp, "category": business.category, "city": business.city,
         "country": business.country, "website": business.website, "url": business_path(business.id),
-        "reasons": [{"text": reason_text(r, language.gettext, language.date, phones.international),
+        "reasons": [{"text": reason_text(r, language.gettext, language.date, numbers_shown(business)),
                      "source": str(r.source) if r.source else ""} for r in listed.decision.reasons],
     }

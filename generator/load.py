@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import phones
 from .diagnostics import ContentError, Diagnostic
 from .fields import (BUSINESS_FIELDS, FAQ_FIELDS, FORBIDDEN_BUSINESS_KEYS, MAX_FAQ, REGISTER_FIELDS, SITE_FIELDS,
                      VERIFICATION_FIELDS, Field)
@@ -126,7 +127,8 @@ def _business_logo(record: Record, rel: str, content_dir: Path, problems: list[D
 def _business(record: Record, rel: str, has_logo: bool) -> Business:
     get = record.get
     return Business(
-        id=get("id"), name=get("name"), whatsapp=get("whatsapp"), company_id=get("company_id"),
+        id=get("id"), name=get("name"), whatsapp=get("whatsapp"), whatsapp_display=phones.international(get("whatsapp")),
+        company_id=get("company_id"),
         # a few dozen values shared by thousands: one string each (kept once per pickled batch too)
         category=sys.intern(get("category", "")), city=sys.intern(get("city", "")), country=sys.intern(get("country", "")),
         website=get("website", ""), email=get("email", ""), address=get("address", ""),

@@ -40,6 +40,7 @@ class Business:
     id: str
     name: str
     whatsapp: str  # E.164
+    whatsapp_display: str  # the same number as people read it, "+34 600 12 34 56": formatted once, where it was read
     company_id: str | None
     category: str
     city: str

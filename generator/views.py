@@ -7,6 +7,7 @@ author overriding ``business.html`` only arranges values.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -16,6 +17,7 @@ from . import phones
 from .i18n import format_date, translations
 from .markup import render_markdown
 from .reasons import reason_text
+from .model import Business
 from .site import Listed, Site
 from .tiers import TIER_ORDER, Tier
 
@@ -25,6 +27,14 @@ TIER_ICONS = {Tier.VERIFIED: "✓", Tier.CONFIRMED: "✓", Tier.UNVERIFIED: "?"}
 def business_path(business_id: str) -> str:
     """The public URL of a business page, relative to the site root."""
     return f"b/{business_id}/"
+
+
+def numbers_shown(business: Business) -> Callable[[str], str]:
+    """Numbers as people read them, for the sentences explaining ``business``'s tier: its own number
+    as it was formatted when read (formatting one costs more than the rest of its sentence)."""
+    def shown(e164: str) -> str:
+        return business.whatsapp_display if e164 == business.whatsapp else phones.international(e164)
+    return shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +104,14 @@ def business_view(listed: Listed, language: Language, detailed: bool = True) -> 
     imitates = listed.imitates
     return BusinessView(
         id=business.id, name=business.name, href=f"b/{business.id}/index.html", path=business_path(business.id),
-        badge=language.badges[decision.tier], number=phones.international(business.whatsapp), e164=business.whatsapp,
+        badge=language.badges[decision.tier], number=business.whatsapp_display, e164=business.whatsapp,
         chat_url=f"https://wa.me/{phones.wa_me_digits(business.whatsapp)}", website=business.website,
         email=business.email, address=business.address, category=business.category,
         category_href=f"category/{listed.category_slug}/index.html" if listed.category_slug else "",
         city=business.city, country=business.country,
         description=render_markdown(description) if description and detailed else Markup(""),
         logo_href=f"static/logos/{listed.logo.filename}" if listed.logo else None,
-        reasons=tuple(ReasonView(reason_text(r, gettext, language.date, phones.international), str(r.source) if r.source else "")
+        reasons=tuple(ReasonView(reason_text(r, gettext, language.date, numbers_shown(business)), str(r.source) if r.source else "")
                       for r in decision.reasons) if detailed else (),
         imitates_name=imitates.name if imitates else None,
         imitates_href=f"b/{imitates.id}/index.html" if imitates else None,

@@ -22,7 +22,7 @@ OTHER = "+34611223344"
 
 
 def business(company_id: str | None = "C1", logo: str | None = "logos/a.svg", number: str = NUMBER) -> Business:
-    return Business(id="acme", name="Acme", whatsapp=number, company_id=company_id, category="", city="", country="",
+    return Business(id="acme", name="Acme", whatsapp=number, whatsapp_display=number, company_id=company_id, category="", city="", country="",
                     website="", email="", address="", logo=logo, description="",
                     source=Source("businesses/acme.yaml", 1), whatsapp_source=Source("businesses/acme.yaml", 3))
 

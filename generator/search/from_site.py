@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator import phones
 from generator.search import SearchRecord, write_search_indexes
 from generator.write import WriteStats, Written
 
@@ -39,7 +38,7 @@ def search_records(site: Site) -> list[SearchRecord]:
             id=business.id, name=business.name, tier=listed.decision.tier.value,
             category=names.get(listed.category_slug, ""), category_slug=listed.category_slug,
             city=business.city, url=business_path(business.id), whatsapp=business.whatsapp,
-            whatsapp_display=phones.international(business.whatsapp),
+            whatsapp_display=business.whatsapp_display,
             imitates=imitates.name if imitates else None,
             warning_url=business_path(imitates.id) if imitates else None,
         ))
