@@ -53,11 +53,14 @@ def skeleton(text: str) -> str:
     return unicodedata.normalize("NFD", unicodedata.normalize("NFD", text).translate(_prototype_table()))
 
 
+_SEPARATOR = re.compile(r"[\W_]+")
+
+
 def _words(text: str) -> tuple[str, ...]:
     """Words split at anything but a letter or digit, with spaced-out letters ("I B E R I A") joined."""
     words: list[str] = []
     single: list[str] = []
-    for word in re.split(r"[\W_]+", text) + [""]:
+    for word in _SEPARATOR.split(text) + [""]:
         if len(word) == 1:
             single.append(word)
             continue
@@ -78,8 +81,9 @@ def _forms(name: str) -> tuple[tuple[str, ...], ...]:
     ``Iber ia`` meets ``Iberia``.
     """
     name = _CAMEL.sub(" ", unicodedata.normalize("NFKC", name))  # "IberiaSupport" is two words
-    forms = [_words(fold(_DIGITS.sub(" ", name))), _words(fold(skeleton(name))),
-             _words(without_marks(skeleton(name))), _words(without_marks(skeleton(name.upper())))]
+    shape = skeleton(name)
+    forms = [_words(fold(_DIGITS.sub(" ", name))), _words(fold(shape)),
+             _words(without_marks(shape)), _words(without_marks(skeleton(name.upper())))]
     forms += [("".join(words),) for words in forms[:2] if len(words) > 1]
     return tuple(dict.fromkeys(forms))
 

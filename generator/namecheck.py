@@ -72,7 +72,8 @@ def badge_claim_in_name(name: str, tier: Tier, what: str = "names") -> str | Non
 def _words(name: str) -> list[str]:
     """The name's letter runs, folded, as written and as their skeleton; spaced-out letters joined."""
     words: list[str] = []
-    for text in (fold(name), fold(skeleton(fold(name)))):
+    folded = fold(name)
+    for text in (folded, fold(skeleton(folded))):
         runs = re.findall(r"[^\W\d_]+", text)
         words += runs
         single: list[str] = []
