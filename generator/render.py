@@ -115,9 +115,9 @@ class Renderer:
         """
         lang, root = context["lang"], context["root"]
         if business is not None:
-            return self._business_partial(context, name, (name, lang, root), business)
+            return self._business_partial(_shared(context), name, (name, lang, root), business)
         if (name, lang, root) not in self._partials:
-            self._partials[(name, lang, root)] = self._render_partial(context, name)
+            self._partials[(name, lang, root)] = self._render_partial(_shared(context), name)
         return self._partials[(name, lang, root)]
 
     @jinja2.pass_context
@@ -125,22 +125,22 @@ class Renderer:
         """``partial_cached(name, business)`` for each business, one after the other: a listing page's
         cards in one call (the live preview re-renders hundreds of listing pages at a time)."""
         key = (name, context["lang"], context["root"])
-        return Markup("".join([self._business_partial(context, name, key, business) for business in businesses]))
+        shared = _shared(context)
+        return Markup("".join([self._business_partial(shared, name, key, business) for business in businesses]))
 
-    def _business_partial(self, context: jinja2.runtime.Context, name: str, key: tuple[str, str, str],
+    def _business_partial(self, shared: dict[str, Any], name: str, key: tuple[str, str, str],
                           business: BusinessView) -> Markup:
         rendered = self._business_partials.get(business.id)
         html = rendered.get(key) if rendered is not None else None
         if html is None:
-            html = self._render_partial(context, name, business=business)
+            html = self._render_partial(shared, name, business=business)
             if self.remember_cards:
                 self._business_partials.setdefault(business.id, {})[key] = html
                 self._card_kinds.add(key[:2])
         return html
 
-    def _render_partial(self, context: jinja2.runtime.Context, name: str, **more: Any) -> Markup:
-        shared = {k: context[k] for k in ("site", "root", "home", "lang", "badges")}
-        return Markup(self.template(name, context["lang"]).render(shared, **more))
+    def _render_partial(self, shared: dict[str, Any], name: str, **more: Any) -> Markup:
+        return Markup(self.template(name, shared["lang"]).render(shared, **more))
 
     @property
     def cities(self) -> tuple[str, ...]:
@@ -251,6 +251,11 @@ class Renderer:
     def _page_404(self, page: Page, language: Language) -> dict[str, Any]:
         return {}
 
+
+
+def _shared(context: jinja2.runtime.Context) -> dict[str, Any]:
+    """What a partial rendered once for many pages may see of the page that first asked for it."""
+    return {k: context[k] for k in ("site", "root", "home", "lang", "badges")}
 
 
 def page_work(pages: list[Page], target: Path, dirs: list[Path], jobs: int) -> list[Work]:

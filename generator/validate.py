@@ -119,6 +119,8 @@ def check_text(value: str, max_length: int, multiline: bool = False) -> str | No
     """
     if len(value) > max_length:
         return f"is {len(value)} characters long; the limit is {max_length}"
+    if not multiline and value.isascii() and value.isprintable():
+        return None  # most values: no control character, line break or tab, nothing invisible or stacked
     if value.isascii():
         found = None
     else:
