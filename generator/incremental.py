@@ -127,7 +127,7 @@ class IncrementalBuilder:
             errors = self.cache.errors()
             if errors:
                 return Update(False, True, tuple(errors))
-            site, diagnostics = assemble_site(self.cache.content(), self.as_of)
+            site, diagnostics = assemble_site(self.cache.content(), self.as_of, self.jobs)
         if site is None or errors_in(diagnostics):
             return Update(False, True, tuple(sorted(errors_in(diagnostics))))
         renderer = Renderer(site, self.templates, remember_cards=True)
