@@ -22,6 +22,8 @@ MIN_NATIONAL_DIGITS = 7  # shorter numbers are service short codes, not accounts
 
 def _ascii_digits(text: str) -> str:
     """Full-width, Arabic-Indic and other Unicode digits become 0-9."""
+    if text.isascii():
+        return text  # NFKC leaves ASCII as it is, and its digits are 0-9 already
     text = unicodedata.normalize("NFKC", text)
     return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text)
 

@@ -135,7 +135,8 @@ def _build(events) -> Value:  # noqa: C901 - one flat dispatch over event types 
         kind = type(event)
         line = event.start_mark.line + 1
         if kind is yaml.ScalarEvent:
-            _refuse_anchor_and_tag(event, line)
+            if event.anchor is not None or event.tag is not None:
+                _refuse_anchor_and_tag(event, line)
             value: str | None = event.value
             if not event.style and value in _NULLS:  # plain (C parser: "", Python: None)
                 value = None
