@@ -184,5 +184,11 @@ def _open(base: Path, rel: str) -> int:
     try:
         return os.open(path, _FLAGS, 0o666)
     except FileNotFoundError:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        folder = os.path.dirname(path)
+        try:
+            os.mkdir(folder)  # most often only the last folder is new (b/<id>/): one call, not makedirs' walk
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
+        except FileExistsError:
+            pass  # another worker made it in the meantime
         return os.open(path, _FLAGS, 0o666)
