@@ -96,9 +96,9 @@ def _check_names(businesses: tuple[Business, ...], decisions: Mapping[str, TierD
                  jobs: int) -> tuple[list[Diagnostic], dict[str, Business]]:
     """Each business's diagnostics (a badge its name claims) and the verified business it looks like.
 
-    Business by business, and a fifth of a 100,000-business build's time on
-    one core: with ``jobs > 1`` forked workers share it.  They inherit the
-    businesses, decisions and index, and send back diagnostics and ids.
+    Business by business, and most of deciding tiers (4 s of 6 at 100,000
+    businesses, on one core): with ``jobs > 1`` forked workers share it.  They
+    inherit the businesses, decisions and index, and send back diagnostics and ids.
     """
     shared = (businesses, decisions, resemblance)
     if jobs <= 1 or len(businesses) < POOL_FROM:
