@@ -74,11 +74,16 @@ def embed_view(site: Site, listed: Listed, language: Language) -> EmbedView:
 
 def badge_svg(site: Site, listed: Listed, language: Language) -> str:
     tier = listed.decision.tier
-    label = language.badges[tier].label
-    title = _short_title(site.config.title)
+    before_name, between_names, after_name = _badge_frame(_short_title(site.config.title), language.badges[tier].label, tier)
+    name = badge_text(site, listed, language)
+    return before_name + quoteattr(name) + between_names + escape(name) + after_name
+
+
+@lru_cache(maxsize=64)
+def _badge_frame(title: str, label: str, tier: Tier) -> tuple[str, str, str]:
+    """The SVG around the badge's name, which is all that differs between businesses of one tier."""
     width, left, right = _layout(title, label)
     background, ink, disc, mark, dashed = STYLES[tier]
-    name = badge_text(site, listed, language)
     cx, text_y = left + PAD + ICON / 2, 14
     outline = (f'<rect x="{left + .75}" y=".75" width="{right - 1.5}" height="{HEIGHT - 1.5}" rx="3" fill="none" '
                f'stroke="{LEFT_BG}" stroke-width="1.5" stroke-dasharray="3 2"/>\n' if dashed else "")
@@ -92,8 +97,9 @@ def badge_svg(site: Site, listed: Listed, language: Language) -> str:
     label_x = left + PAD + ICON + 4
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{HEIGHT}" viewBox="0 0 {width} {HEIGHT}" '
-        f'role="img" aria-label={quoteattr(name)}>\n'
-        f'<title>{escape(name)}</title>\n'
+        f'role="img" aria-label=',
+        '>\n<title>',
+        f'</title>\n'
         f'<clipPath id="badgedir-badge-clip"><rect width="{width}" height="{HEIGHT}" rx="4"/></clipPath>\n'
         f'<g clip-path="url(#badgedir-badge-clip)"><rect width="{left}" height="{HEIGHT}" fill="{LEFT_BG}"/>'
         f'<rect x="{left}" width="{right}" height="{HEIGHT}" fill="{background}"/></g>\n'
@@ -104,7 +110,7 @@ def badge_svg(site: Site, listed: Listed, language: Language) -> str:
         f'{icon}\n'
         f'<text x="{label_x}" y="{text_y}" fill="{ink}" font-weight="bold" textLength="{right - 2 * PAD - ICON - 4}" '
         f'lengthAdjust="spacingAndGlyphs">{escape(label)}</text>\n'
-        f'</g>\n</svg>\n'
+        f'</g>\n</svg>\n',
     )
 
 
