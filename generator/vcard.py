@@ -17,6 +17,7 @@ from .views import Language, business_path
 
 MAX_LINE_OCTETS = 75  # RFC 6350 3.2: longer content lines SHOULD be folded
 _CONTROLS = re.compile("[\x00-\x08\x0a-\x1f]")  # control characters but the tab, which TEXT may hold
+_NOT_IN_URI = re.compile("[\x00-\x20]")  # spaces and control characters, percent-encoded
 
 
 def contact_card(site: Site, listed: Listed, language: Language) -> str:
@@ -49,7 +50,7 @@ def escape_text(value: str) -> str:
 
 def _uri(value: str) -> str:
     """A URI value is not TEXT (no backslash escapes), but must still stay on its line."""
-    return "".join(c if c > " " else f"%{ord(c):02X}" for c in value)
+    return _NOT_IN_URI.sub(lambda found: f"%{ord(found.group()):02X}", value)
 
 
 def fold(line: str) -> str:

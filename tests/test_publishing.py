@@ -510,3 +510,9 @@ _JSON_VALUES = st.recursive(
 def test_api_json_is_indented_exactly_as_json_dumps_would(value: object, level: int) -> None:
     expected = json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * level)
     assert indented_json(value, level) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",), max_codepoint=0x3000), max_size=40))
+def test_vcard_urls_keep_every_character_but_spaces_and_controls(value: str) -> None:
+    assert vcard._uri(value) == "".join(c if c > " " else f"%{ord(c):02X}" for c in value)
