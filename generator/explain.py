@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import difflib
 
-from . import phones
 from .reasons import reason_text
 from .site import Site
-from .views import Language
+from .views import Language, numbers_shown
 
 
 def explain(site: Site, business_id: str) -> tuple[str, bool]:
@@ -20,11 +19,11 @@ def explain(site: Site, business_id: str) -> tuple[str, bool]:
     language = Language(site.config.languages[0])
     business, decision = listed.business, listed.decision
     lines = [f"{business.id}: {decision.tier.value}",
-             f"  name: {business.name}", f"  number: {phones.international(business.whatsapp)} ({business.whatsapp_source})",
+             f"  name: {business.name}", f"  number: {business.whatsapp_display} ({business.whatsapp_source})",
              f"  as of: {site.as_of.isoformat()}", "  because:"]
     for reason in decision.reasons:
         where = f" [{reason.source}]" if reason.source else ""
-        lines.append(f"  - {reason_text(reason, language.gettext, language.date, phones.international)}{where}")
+        lines.append(f"  - {reason_text(reason, language.gettext, language.date, numbers_shown(business))}{where}")
     if listed.imitates:
         lines.append(f"  warning: resembles verified '{listed.imitates.name}' ({listed.imitates.id}) with another number")
     return "\n".join(lines), True

@@ -88,25 +88,22 @@ def _closing(tokens: list[Token], opening: int) -> int | None:
 
 def _split_arguments(tokens: list[Token]) -> list[tuple[str, list[Token]]] | None:
     """``, name=value, …`` after the message as (name, value tokens); ``None`` for anything else."""
-    arguments: list[tuple[str, list[Token]]] = []
-    depth, current = 0, None
+    groups: list[list[Token]] = []  # the tokens after each top-level comma
+    depth = 0
     for token in tokens:
         if depth == 0 and token.type == "comma":
-            current = []
-            arguments.append(("", current))
+            groups.append([])
             continue
-        if current is None:
+        if not groups:
             return None  # a second string, an operator: not a plain literal message
         if token.type in _OPENING:
             depth += 1
         elif token.type in _OPENING.values():
             depth -= 1
-        current.append(token)
+        groups[-1].append(token)
     named = []
-    for _, value in arguments:
-        if not value:
-            continue  # a trailing comma
-        if len(value) < 3 or value[0].type != "name" or value[1].type != "assign":
+    for group in filter(None, groups):  # an empty one: a trailing comma
+        if len(group) < 3 or group[0].type != "name" or group[1].type != "assign":
             return None
-        named.append((value[0].value, value[2:]))
+        named.append((group[0].value, group[2:]))
     return named

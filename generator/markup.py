@@ -62,11 +62,12 @@ _PLAIN_LINE = re.compile(r"[^\W\d_][^\W_]*(?:[ .,;:¿?¡!'\"()/%€@+-]+[^\W_]+)
 # for them is what python-markdown writes, and still goes through the sanitizer.  Tested
 # against the full path like the plain line.
 _RUN = r"[^\W_]+(?:[ .,;:¿?¡!'\"()/%€@+-]+[^\W_]+)*"
-_INLINE = rf"(?:\*\*{_RUN}\*\*|(?<!!)\[{_RUN}\]\(https?://[A-Za-z0-9./~%?=#:-]+\))"
+_ADDRESS = r"https?://[A-Za-z0-9./~%?=#:-]+"
+_INLINE = rf"(?:\*\*{_RUN}\*\*|(?<!!)\[{_RUN}\]\({_ADDRESS}\))"
 _INLINE_LINE = re.compile(
     rf"(?:[^\W\d_][^\W_]*|{_INLINE})(?:[ .,;:¿?¡!'\"()/%€@+-]+(?:[^\W_]+|{_INLINE}))*[.!?)]?")
 _STRONG = re.compile(rf"\*\*({_RUN})\*\*")
-_LINK = re.compile(rf"\[({_RUN})\]\((https?://[A-Za-z0-9./~%?=#:-]+)\)")
+_LINK = re.compile(rf"\[({_RUN})\]\(({_ADDRESS})\)")
 
 
 @lru_cache(maxsize=4096)

@@ -35,6 +35,7 @@ from .memory import collector_paused
 from .search.records import SearchRecord
 from .write import WriteStats, write_file
 
+
 def _write_all(files: dict[str, bytes], folder: Path) -> WriteStats:
     stats = WriteStats()
     for path, body in files.items():
