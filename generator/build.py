@@ -14,19 +14,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .api import write_businesses_json
-from .content import read_content
+from .publish.api import write_businesses_json
+from .read.content import read_content
 from .diagnostics import BuildFailed, Diagnostic, UsageError, errors_in
-from .memory import collector_paused
-from .pages import Page, plan_pages
-from .parallel import POOL_FROM, Work, default_jobs, run_work
-from .publishing import business_file_work, write_site_files
-from .render import Renderer, business_page_work, page_work
-from .seo import publishing_warnings
-from .site import Site, assemble_site
-from .translations_check import translation_warnings
-from .templates import builtin_dir, template_dirs
-from .write import Staging, check_output_location
+from .engine.memory import collector_paused
+from .render.pages import Page, plan_pages
+from .engine.parallel import POOL_FROM, Work, default_jobs, run_work
+from .publish.files import business_file_work, write_site_files
+from .render.renderer import Renderer, business_page_work, page_work
+from .publish.seo import publishing_warnings
+from .decide.site import Site, assemble_site
+from .check.translations import translation_warnings
+from .render.templates import builtin_dir, template_dirs
+from .publish.staging import Staging, check_output_location
 
 
 class Progress:

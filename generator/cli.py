@@ -119,7 +119,7 @@ def _print_diagnostics(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from .build import BuildOptions, build, resolve_as_of
-    from .progress import TerminalProgress, summary_line
+    from .engine.progress import TerminalProgress, summary_line
 
     options = BuildOptions(content=args.content, output=args.output, templates=args.templates,
                            as_of=resolve_as_of(args.as_of), strict=args.strict,
@@ -160,14 +160,14 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import schema_json
+    from .read.schema import schema_json
 
     print(schema_json(args.kind), end="")
     return 0
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve  # livereload is only imported by this command
+    from .preview.serve import serve  # livereload is only imported by this command
 
     return serve(args)
 
