@@ -14,8 +14,10 @@ import pytest
 from generator.build import resolve_as_of
 from generator.cli import main
 from generator.diagnostics import UsageError
+from wheelhouse import wheelhouse
 
 ROOT = Path(__file__).resolve().parent.parent
+ROOT_DIST = "badgedir"
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -95,16 +97,28 @@ def test_as_of_comes_from_the_flag_then_source_date_epoch_then_today() -> None:
 
 
 def test_a_plain_pip_install_carries_templates_faq_and_starter(tmp_path: Path) -> None:
-    """Build a wheel, install it (not editable) into a fresh venv, then init and build elsewhere."""
+    """Build a wheel, install it (not editable) with its dependencies into a venv that sees no other
+    packages, then init and build elsewhere.
+
+    The dependencies come from wheels packed from this test environment's own installs
+    (``tests/wheelhouse.py``), with ``--no-index``: no network, and a dependency missing from
+    ``pyproject.toml`` fails here instead of being borrowed from the machine's site packages.
+    """
     wheel_dir = tmp_path / "wheel"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheel_dir), str(ROOT)],
                    check=True, capture_output=True)
+    wheelhouse(ROOT_DIST, wheel_dir)
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    venv.EnvBuilder(system_site_packages=False, with_pip=False).create(env_dir)
     python = env_dir / "bin/python"
     wheel = next(wheel_dir.glob("badgedir-*.whl"))
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q", str(wheel)],
-                   check=True, capture_output=True)
+    installed = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-index", "--find-links",
+                                str(wheel_dir), "--no-compile", "-q", str(wheel)], capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stderr
+    path = json.loads(subprocess.run([str(python), "-c", "import json, sys; print(json.dumps(sys.path))"],
+                                     capture_output=True, text=True, check=True).stdout)
+    packages = [p for p in path if p.endswith(("site-packages", "dist-packages"))]
+    assert packages and all(p.startswith(str(env_dir)) for p in packages)  # nothing from the machine's own packages
     work = tmp_path / "elsewhere"
     work.mkdir()
     script = env_dir / "bin/badgedir"
@@ -112,6 +126,6 @@ def test_a_plain_pip_install_carries_templates_faq_and_starter(tmp_path: Path) -
     result = subprocess.run([str(script), "build", "--content", "mydir", "--output", "site", "--as-of", "2026-11-25"],
                             cwd=work, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert (work / "site/b/example-verified/index.html").is_file() and (work / "site/static/site.css").is_file()
+    assert (work / "site/b/cafe-nino/index.html").is_file() and (work / "site/static/site.css").is_file()
     located = subprocess.run([str(python), "-c", "import generator; print(generator.__file__)"], cwd=work, capture_output=True, text=True)
     assert str(env_dir) in located.stdout  # the installed copy, not the source tree
