@@ -86,7 +86,7 @@ def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 
         raise UsageError(f"content folder {content_dir} does not exist")
     with collector_paused():  # millions of objects that live as long as the build
         progress.stage("reading content")
-        content, diagnostics = read_content(content_dir, jobs)
+        content, diagnostics = read_content(content_dir, jobs, as_of)
         site = None
         if content is not None:
             progress.stage("deciding tiers")
