@@ -77,7 +77,11 @@ def test_explain_shows_the_decision_and_its_sources(capsys, three_tiers: Path) -
     code, out, _ = run(capsys, "explain", "brisa", "--content", str(three_tiers), "--as-of", "2027-02-01")
     assert out.splitlines()[0] == "brisa: confirmed" and "expired on January 10, 2027" in out
     code, _, err = run(capsys, "explain", "brisaa", "--content", str(three_tiers))
-    assert code == 1 and "did you mean brisa" in err
+    assert code == 1 and "no business with id 'brisaa'; did you mean brisa? (the directory has 3 businesses)" in err
+    code, _, err = run(capsys, "explain", "Café Niño", "--content", str(three_tiers))  # a name, not its id
+    assert code == 1 and "did you mean cafe-nino? (the directory has 3 businesses)" in err
+    code, _, err = run(capsys, "explain", "zzzzzz", "--content", str(three_tiers))
+    assert code == 1 and "no business with id 'zzzzzz' among the directory's 3 businesses (" in err
 
 
 def test_init_creates_a_directory_that_builds_with_one_business_per_tier(capsys, tmp_path: Path) -> None:
@@ -87,6 +91,24 @@ def test_init_creates_a_directory_that_builds_with_one_business_per_tier(capsys,
     assert code == 0 and "1 verified, 1 confirmed, 1 unverified" in out
     code, _, err = run(capsys, "init", str(tmp_path / "mine"))
     assert code == 2 and "not empty" in err
+
+
+@pytest.mark.parametrize("as_of", ["1970-01-01", "1990-01-15", "2026-11-25", "2030-01-15", "2100-01-01", "9999-12-30"])
+def test_the_starter_builds_at_any_date_with_one_business_per_tier(capsys, tmp_path: Path, as_of: str) -> None:
+    """Its verification counts from the epoch to the last date there is, and no name claims a badge."""
+    assert run(capsys, "init", str(tmp_path / "mine"))[0] == 0
+    code, out, err = run(capsys, "build", "--content", str(tmp_path / "mine"), "--output", str(tmp_path / "site"), "--as-of", as_of)
+    assert code == 0, err
+    assert "1 verified, 1 confirmed, 1 unverified; 1 warnings" in out
+    assert err.splitlines() == [line for line in err.splitlines() if line.startswith("site.yaml: warning: base_url: not set")]
+    assert len(err.splitlines()) == 1
+
+
+def test_the_starter_still_builds_before_its_verification_begins(capsys, tmp_path: Path) -> None:
+    assert run(capsys, "init", str(tmp_path / "mine"))[0] == 0
+    code, out, err = run(capsys, "build", "--content", str(tmp_path / "mine"), "--output", str(tmp_path / "site"), "--as-of", "1900-01-01")
+    assert code == 0 and "0 verified, 2 confirmed, 1 unverified" in out
+    assert "only valid from 1970-01-01" in err and "claim a badge" not in err
 
 
 def test_as_of_comes_from_the_flag_then_source_date_epoch_then_today() -> None:
