@@ -91,7 +91,7 @@ def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 
         raise UsageError(f"content folder {content_dir} does not exist")
     with collector_paused():  # millions of objects that live as long as the build
         progress.stage("reading content")
-        content, diagnostics = read_content(content_dir, jobs, store)
+        content, diagnostics = read_content(content_dir, jobs, store, as_of)
         site = None
         if content is not None:
             progress.stage("deciding tiers")

@@ -55,6 +55,22 @@ class Business:
 
 
 @dataclass(frozen=True, slots=True)
+class Claim:
+    """The id and number a business record with errors still names.
+
+    The record is not published, but its id and number are checked against
+    every other business's, so one run reports a duplicate too instead of
+    only once the field errors are fixed.  ``None`` where the field itself is
+    missing or broken.
+    """
+
+    id: str | None
+    whatsapp: str | None  # E.164
+    source: Source
+    whatsapp_source: Source
+
+
+@dataclass(frozen=True, slots=True)
 class RegisteredPhone:
     e164: str
     source: Source

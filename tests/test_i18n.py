@@ -215,13 +215,21 @@ def test_faq_pages_use_the_language_file_else_the_unsuffixed_one(bilingual: Path
 
 
 def test_example_content_builds_in_spanish_and_english(tmp_path: Path) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
-    site = (content / "site.yaml").read_text(encoding="utf-8")
-    (content / "site.yaml").write_text(re.sub(r"(?m)^language: .*$", "languages: [es, en]", site), encoding="utf-8")
-    result = build(BuildOptions(content=content, output=tmp_path / "out", as_of=AS_OF, jobs=1))
-    assert not [w for w in result.warnings if "messages.po" in w.path]
+    """The example directory is bilingual as it ships (its market is Spain): Spanish at the root, English under
+    en/, and no warning that a language adds (a missing translation, an FAQ page in one language only)."""
+    result = build(BuildOptions(content=REPO / "content", output=tmp_path / "out", as_of=AS_OF, jobs=1))
+    assert not [w for w in result.warnings if "messages.po" in w.path or w.path.startswith("faq/") or "translation" in w.message]
     output = tmp_path / "out"
+    assert page(output, "index.html").find("html").attrs["lang"] == "es"
+    assert page(output, "en/index.html").find("html").attrs["lang"] == "en"
+    assert page(output, "b/cafe-nino/index.html").find("html").attrs["lang"] == "es"
+    assert (output / "en/b/cafe-nino/index.html").is_file() and not (output / "es").exists()
+    assert "Café tostado en casa" in (output / "b/cafe-nino/index.html").read_text(encoding="utf-8")
+    assert "Coffee roasted on the premises" in (output / "en/b/cafe-nino/index.html").read_text(encoding="utf-8")
+    site, _ = load_site(REPO / "content", AS_OF)
+    untranslated = [i for i, listed in site.entries.items()
+                    if isinstance(listed.business.description, str) or set(listed.business.description) != {"es", "en"}]
+    assert untranslated == []  # every example description in both languages
     assert page(output, "faq/impostors/index.html").find("html").attrs["lang"] == "es"
     assert page(output, "en/faq/impostors/index.html").find("h1").text == "How to spot an impostor"
     assert page(output, "faq/impostors/index.html").find("h1").text == "Cómo detectar a un impostor"

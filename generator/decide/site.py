@@ -10,13 +10,13 @@ a verified business) run here too.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from ..diagnostics import ContentError, ContentWarning, Diagnostic
 from .impostors import Resemblance
-from ..model import Business, Content, FaqPage, Logo, SiteConfig
+from ..model import Business, Content, FaqPage, Logo, RegisterEntry, SiteConfig, Verification
 from .namecheck import badge_claims
 from ..engine.parallel import POOL_FROM, Work, run_work
 from ..read.slugs import fold, slugify
@@ -143,6 +143,24 @@ def business_diagnostics(business: Business, decision: TierDecision) -> list[Dia
             found.append(ContentWarning(where.path, where.line, f"{business.id}: {reason_text(reason, str)}"))
     for field, claim in badge_claims(business, decision.tier):  # name, category, city
         found.append(ContentError(business.source.path, business.source.line, f"{field}: {claim}"))
+    return found
+
+
+def claim_errors(businesses: Iterable[Business], register: Mapping[str, RegisterEntry],
+                 records_of: Callable[[str], Sequence[Verification]], as_of: date) -> list[Diagnostic]:
+    """The errors a decided tier brings (a name, category or city claiming a badge it lacks), alone.
+
+    For a build that already failed on other files: the businesses that are
+    right still get their tiers decided, so these errors come in the same run
+    instead of after the others are fixed.  Only worth it while the register
+    and verification files are right, or the tiers would be wrong too.
+    """
+    found: list[Diagnostic] = []
+    for business in businesses:
+        entry = register.get(business.company_id) if business.company_id else None
+        tier = decide_tier(business, entry, records_of(business.id), as_of).tier
+        found += [ContentError(business.source.path, business.source.line, f"{field}: {claim}")
+                  for field, claim in badge_claims(business, tier)]
     return found
 
 

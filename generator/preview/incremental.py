@@ -129,7 +129,7 @@ class IncrementalBuilder:
             self.cache.refresh(None)
             self.template_stamps = self._template_stamps()
             self.pending_templates.clear()
-            errors = self.cache.errors()
+            errors = self.cache.errors(self.as_of)
             if errors:
                 return Update(False, True, tuple(errors))
             site, diagnostics = assemble_site(self.cache.content(), self.as_of, self.jobs)
@@ -233,7 +233,7 @@ class IncrementalBuilder:
         if refreshed.config_changed or self.live is None:
             return self.build()
         self.pending_templates |= self._template_changes(changed)
-        errors = self.cache.errors()
+        errors = self.cache.errors(self.as_of)
         if errors:
             return Update(False, False, tuple(errors))
         cache = self.cache

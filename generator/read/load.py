@@ -21,8 +21,8 @@ from .fields import (BUSINESS_FIELDS, FAQ_FIELDS, FORBIDDEN_BUSINESS_KEYS, MAX_F
                      VERIFICATION_FIELDS, Field)
 from .logos import check_logo_path, read_logo
 from .markup import check_markdown
-from ..model import Business, FaqPage, Logo, RegisteredPhone, RegisterEntry, SiteConfig, Source, Verification
-from .validate import Record, check_text, read_record
+from ..model import Business, Claim, FaqPage, Logo, RegisteredPhone, RegisterEntry, SiteConfig, Source, Verification
+from .validate import Record, check_text, read_fields, read_record
 from .yamlstrict import YamlList, parse_yaml, read_yaml_file
 
 _FAQ_NAME = re.compile(r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<lang>[a-z]{2,3}))?\.md")
@@ -37,6 +37,8 @@ class FileResult:
     register: list[RegisterEntry] = field(default_factory=list)
     verifications: list[Verification] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)  # what business records with errors still name
+    unread: bool = False  # a register or verification record was left out (with an error, or unread)
 
 
 def content_files(content_dir: Path, folder: str, suffixes: tuple[str, ...] = (".yaml", ".yml")) -> list[Path]:
@@ -50,28 +52,42 @@ def content_files(content_dir: Path, folder: str, suffixes: tuple[str, ...] = ("
 
 
 def load_site(content_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
+    config, _, problems = read_site(content_dir)
+    return config, problems
+
+
+def read_site(content_dir: Path) -> tuple[SiteConfig | None, str, list[Diagnostic]]:
+    """site.yaml as a :class:`SiteConfig`, or None with the reasons; and the region to read numbers in.
+
+    The region is site.yaml's ``default_region`` whenever that field itself is
+    right, even if another field is not (a typo in ``title:`` must not stop
+    the business files being checked); ``""`` when it is unknown.
+    """
     path = content_dir / "site.yaml"
     if not path.is_file():
-        return None, [ContentError("site.yaml", 0, "missing: every content folder needs a site.yaml (run 'badgedir init DIR' for a starting point)")]
+        return None, "", [ContentError("site.yaml", 0, "missing: every content folder needs a site.yaml (run 'badgedir init DIR' for a starting point)")]
     raw, problems = read_yaml_file(path, "site.yaml")
     if raw is None:
-        return None, problems
-    record, problems = read_record(raw, SITE_FIELDS, "site.yaml", "ZZ", what="site.yaml")
+        return None, "", problems
+    record, problems = read_fields(raw, SITE_FIELDS, "site.yaml", "ZZ", what="site.yaml")
     if record is None:
-        return None, problems
+        return None, "", problems
+    region = record.get("default_region", "")
+    if not record.complete(SITE_FIELDS):
+        return None, region, problems
     language = record.get("language")
     languages = record.get("languages") or (language or "en",)
     if language and language != languages[0]:
         problems.append(ContentError("site.yaml", record.lines["language"], "language: must be the first of 'languages' (or leave one out)"))
-        return None, problems
+        return None, region, problems
     base_url = record.get("base_url")
     if base_url and not base_url.endswith("/"):
         base_url += "/"
     return SiteConfig(
         title=record.get("title"), description=record.get("description", ""),
-        default_region=record.get("default_region"), language=languages[0],
+        default_region=region, language=languages[0],
         base_url=base_url, languages=languages,
-    ), problems
+    ), region, problems
 
 
 def _records(raw, rel: str, what: str, unreadable: bool) -> tuple[list[tuple[object, int]], list[Diagnostic]]:
@@ -87,12 +103,13 @@ def _records(raw, rel: str, what: str, unreadable: bool) -> tuple[list[tuple[obj
 
 def _file_records(path: Path, rel: str, region: str, fields: tuple[Field, ...], what: str, result: FileResult,
                   forbidden: dict[str, str] | None = None) -> Iterator[Record]:
-    """Each valid record of a file holding one mapping or a list of them; the problems go to ``result``."""
+    """Each record of a file holding one mapping or a list of them, right or not (see
+    :meth:`Record.complete`); the problems go to ``result``."""
     raw, result.diagnostics = read_yaml_file(path, rel)
     items, problems = _records(raw, rel, what, bool(result.diagnostics))
     result.diagnostics += problems
     for item, line in items:
-        record, problems = read_record(item, fields, rel, region, forbidden, what, line)
+        record, problems = read_fields(item, fields, rel, region, forbidden, what, line)
         result.diagnostics += problems
         if record is not None:
             yield record
@@ -101,8 +118,10 @@ def _file_records(path: Path, rel: str, region: str, fields: tuple[Field, ...], 
 def load_business_file(path: Path, rel: str, region: str, content_dir: Path) -> FileResult:
     result = FileResult()
     for record in _file_records(path, rel, region, BUSINESS_FIELDS, "business", result, FORBIDDEN_BUSINESS_KEYS):
-        logo = _business_logo(record, rel, content_dir, result.diagnostics)
-        if logo is False:
+        logo = _business_logo(record, rel, content_dir, result.diagnostics)  # checked even beside other errors
+        if logo is False or not record.complete(BUSINESS_FIELDS):
+            result.claims.append(Claim(record.get("id"), record.get("whatsapp"), Source(rel, record.line),
+                                       Source(rel, record.lines.get("whatsapp", record.line))))
             continue
         business = _business(record, rel, has_logo=logo is not None)
         result.businesses.append(business)
@@ -142,6 +161,9 @@ def _business(record: Record, rel: str, has_logo: bool) -> Business:
 def load_register_file(path: Path, rel: str, region: str) -> FileResult:
     result = FileResult()
     for record in _file_records(path, rel, region, REGISTER_FIELDS, "register entry", result):
+        if not record.complete(REGISTER_FIELDS):
+            result.unread = True
+            continue
         phones = tuple(RegisteredPhone(e164, Source(rel, line)) for e164, line in record.get("phones"))
         result.register.append(RegisterEntry(record.get("company_id"), record.get("legal_name"), phones,
                                              Source(rel, record.line)))
@@ -151,6 +173,9 @@ def load_register_file(path: Path, rel: str, region: str) -> FileResult:
 def load_verification_file(path: Path, rel: str, region: str) -> FileResult:
     result = FileResult()
     for record in _file_records(path, rel, region, VERIFICATION_FIELDS, "verification record", result):
+        if not record.complete(VERIFICATION_FIELDS):
+            result.unread = True
+            continue
         if record.get("expires") <= record.get("verified_on"):
             result.diagnostics.append(ContentError(rel, record.lines["expires"], "expires: must be after verified_on"))
             continue
