@@ -100,7 +100,9 @@ def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 
 
 
 def build(options: BuildOptions, progress: Progress | None = None,
-          clock: Callable[[], float] = time.perf_counter) -> BuildResult:
+          clock: Callable[[], float] = time.perf_counter, published: Callable[[], None] = lambda: None) -> BuildResult:
+    """Build the site and publish it in one step; ``published`` is called in that same step (see
+    :meth:`~generator.write.Staging.commit`), so the caller always knows which site is out."""
     started = clock()
     progress = progress or Progress()
     check_output_location(options.content, options.output)
@@ -112,9 +114,9 @@ def build(options: BuildOptions, progress: Progress | None = None,
     try:
         progress.stage("rendering pages", page_total)
         _write_site(site, renderer, pages, page_total, options, staging, progress)
-        staging.commit()
+        staging.commit(published)
     except BaseException:
-        staging.discard()
+        staging.discard()  # before the swap: the unfinished site; after it: the old one
         raise
     return BuildResult(staging.stats.files, staging.stats.bytes, page_total, site.tier_counts(),
                        tuple(warnings), clock() - started)
