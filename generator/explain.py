@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 
+from .diagnostics import shown
 from .reasons import reason_text
 from .site import Site
 from .views import Language, numbers_shown
@@ -15,14 +16,14 @@ def explain(site: Site, business_id: str) -> tuple[str, bool]:
     if listed is None:
         close = difflib.get_close_matches(business_id, list(site.entries), n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        return f"badgedir: error: no business with id '{business_id}'{hint}", False
+        return f"badgedir: error: no business with id '{shown(business_id)}'{hint}", False
     language = Language(site.config.languages[0])
     business, decision = listed.business, listed.decision
     lines = [f"{business.id}: {decision.tier.value}",
-             f"  name: {business.name}", f"  number: {business.whatsapp_display} ({business.whatsapp_source})",
+             f"  name: {business.name}", f"  number: {business.whatsapp_display} ({shown(business.whatsapp_source)})",
              f"  as of: {site.as_of.isoformat()}", "  because:"]
     for reason in decision.reasons:
-        where = f" [{reason.source}]" if reason.source else ""
+        where = f" [{shown(reason.source)}]" if reason.source else ""
         lines.append(f"  - {reason_text(reason, language.gettext, language.date, numbers_shown(business))}{where}")
     if listed.imitates:
         lines.append(f"  warning: resembles verified '{listed.imitates.name}' ({listed.imitates.id}) with another number")

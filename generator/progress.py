@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .build import BuildResult, Progress
+from .diagnostics import shown
 
 
 class TerminalProgress(Progress):
@@ -55,5 +56,5 @@ class TerminalProgress(Progress):
 def summary_line(result: BuildResult, output: Path) -> str:
     tiers = ", ".join(f"{n} {tier}" for tier, n in result.tier_counts.items())
     megabytes = result.bytes / 1_000_000
-    return (f"Built {output}: {result.pages} pages, {result.files} files ({megabytes:.1f} MB); "
+    return (f"Built {shown(output)}: {result.pages} pages, {result.files} files ({megabytes:.1f} MB); "
             f"businesses: {tiers}; {len(result.warnings)} warnings; {result.seconds:.2f} s")
