@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import difflib
 
+from .decide.reasons import reason_text
+from .decide.site import Site
 from .diagnostics import shown
-from .reasons import reason_text
-from .site import Site
-from .views import Language, numbers_shown
+from .render.views import Language, numbers_shown
 
 
 def explain(site: Site, business_id: str) -> tuple[str, bool]:

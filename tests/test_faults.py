@@ -24,7 +24,7 @@ import pytest
 from conftest import make_content
 from faults import fingerprint, group_members, leftovers, start_build, stop_and_judge
 
-COUNT = 1200  # enough for the worker pool to start in every stage (generator.parallel.POOL_FROM)
+COUNT = 1200  # enough for the worker pool to start in every stage (generator.engine.parallel.POOL_FROM)
 DATES = ("2026-11-25", "2026-12-02")  # two as-of dates: two different sites from the same content
 
 
@@ -110,7 +110,8 @@ def test_a_killed_build_leaves_no_worker_behind_and_the_next_build_sweeps_up(sit
 
 _AROUND_COMMIT = """
 import os, signal, sys
-from generator import cli, write
+from generator import cli
+from generator.publish import staging as write
 commit = write.Staging.commit
 def commit_then_signal(self, *args, **kwargs):
     {before}
@@ -149,7 +150,7 @@ def test_a_signal_right_at_the_swap_gets_the_message_that_matches_the_output(tmp
 
 def test_a_tight_reader_never_sees_the_output_missing(tmp_path: Path) -> None:
     """Issue #21 item 4: the swap is one step; a reader polling the output throughout never misses it."""
-    from generator.write import Staging
+    from generator.publish.staging import Staging
 
     output = tmp_path / "out"
     reader = subprocess.Popen([sys.executable, "-c", (
@@ -179,7 +180,7 @@ def test_a_tight_reader_never_sees_the_output_missing(tmp_path: Path) -> None:
 
 _KILLED_AROUND_SWAP = """
 import os, random, sys, time
-from generator import write
+from generator.publish import staging as write
 rng = random.Random(int(sys.argv[2]))
 rename = os.rename
 def slow_rename(*args, **kwargs):
@@ -205,7 +206,7 @@ staging.commit()
 
 def test_a_kill_at_any_moment_of_the_swap_leaves_the_old_or_the_new_site(tmp_path: Path) -> None:
     """Issue #21 item 4: SIGKILL in the middle of the swap (slowed on purpose) still leaves a whole site."""
-    from generator.write import Staging
+    from generator.publish.staging import Staging
 
     output = tmp_path / "out"
     rng = random.Random(4)
