@@ -22,16 +22,16 @@ from pathlib import Path
 import pytest
 
 from conftest import make_content
-from faults import fingerprint, group_members, leftovers, start_build, stop_and_judge
+from fault_trials import fingerprint, group_members, leftovers, start_build, stop_and_judge
 
-COUNT = 1200  # enough for the worker pool to start in every stage (generator.engine.parallel.POOL_FROM)
+COUNT = 600  # in 100 files: enough for the worker pool to start in every stage (generator.engine.parallel)
 DATES = ("2026-11-25", "2026-12-02")  # two as-of dates: two different sites from the same content
 
 
 def many_businesses(root: Path, count: int = COUNT) -> Path:
     rows = [f"- id: shop-{i}\n  name: Shop {i}\n  whatsapp: '+34 6{i:08d}'\n  category: Category {i % 40}\n"
             f"  city: City {i % 25}\n  description: Hello **{i}**\n" for i in range(count)]
-    return make_content(root, {f"businesses/part{n}.yaml": "".join(rows[n::8]) for n in range(8)})
+    return make_content(root, {f"businesses/part{n:03}.yaml": "".join(rows[n::100]) for n in range(100)})
 
 
 @pytest.fixture(scope="module")
@@ -82,11 +82,10 @@ def test_a_signal_at_any_moment_ends_the_build_promptly_and_truthfully(sites: di
     delays = [rng.uniform(0.15, 0.6), rng.uniform(0.3, 0.5 * span), rng.uniform(0.5 * span, span),
               rng.uniform(0.85 * span, 1.1 * span), rng.uniform(0.9 * span, 1.2 * span)]
     for delay in delays:
-        started = time.monotonic()
         done, old, new = trial(sites, output, signum, to_group, delay)
         where = f"signal at {delay:.2f} s of a {span:.2f} s build"
         assert done.status is not None, f"{where}: still running after 30 s\n{done.err}"
-        assert time.monotonic() - started - delay < 15, where
+        assert done.seconds < 10, f"{where}: it took {done.seconds:.1f} s to stop"
         assert done.orphans == [], f"{where}: processes of its group survived"
         assert done.state(old, new) in ("old", "new"), where
         assert done.message_is_true(old, new), f"{where}: exit {done.status}, said {done.out!r} {done.err!r}"

@@ -7,7 +7,7 @@ file systems) exchanges two paths atomically with ``renameat2(...,
 RENAME_EXCHANGE)``, macOS with ``renamex_np(..., RENAME_SWAP)``; both are
 reached through ``ctypes``, as Python has no wrapper for either.  Where
 neither works, :func:`exchange` says so and :mod:`generator.publish.staging` falls
-back to flipping a symbolic link (see ``docs/output.md``).
+back to flipping a symbolic link (see ``docs/interruptions.md``).
 """
 
 from __future__ import annotations

@@ -61,10 +61,13 @@ def _as_from_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # a suite run in the background inherits SIGINT ignored
 
 
-def start_build(content: Path, output: Path, as_of: str, jobs: int = 2, python: list[str] | None = None) -> subprocess.Popen:
-    """``badgedir build`` in a process group of its own, as a shell runs a foreground command."""
+def start_build(content: Path, output: Path, as_of: str, jobs: int = 2, python: list[str] | None = None,
+                cache: Path | None = None) -> subprocess.Popen:
+    """``badgedir build`` in a process group of its own, as a shell runs a foreground command
+    (cold unless ``cache`` names a build cache folder)."""
     command = (python or [sys.executable, "-m", "generator"]) + [
         "build", "--content", str(content), "--output", str(output), "--as-of", as_of, "-q", "--jobs", str(jobs)]
+    command += ["--cache", str(cache)] if cache else ["--no-cache"]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.Popen(command, cwd=REPO, env=env, start_new_session=True, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, preexec_fn=_as_from_a_terminal)
@@ -80,6 +83,7 @@ class Outcome:
     output: str | None  # fingerprint of the output folder afterwards
     orphans: list[int]
     leftovers: list[str]
+    seconds: float = 0.0  # from the signal to the end of the build's main process
 
     def state(self, old: str | None, new: str | None) -> str:
         return "old" if self.output == old else "new" if self.output == new else "mixed"
@@ -105,6 +109,7 @@ def stop_and_judge(process: subprocess.Popen, output: Path, signum: int | None, 
     deadline is killed (and the trial counts as hung).  What is left beside the output is looked at once
     the detached remover of the old site is done (at most ``removal`` s).
     """
+    signalled = time.monotonic()
     if signum is not None and process.poll() is None:
         try:
             if to_group:
@@ -120,6 +125,7 @@ def stop_and_judge(process: subprocess.Popen, output: Path, signum: int | None, 
         status = None
         os.killpg(process.pid, signal.SIGKILL)
         out, err = process.communicate()
+    seconds = time.monotonic() - signalled
     ends = time.monotonic() + grace
     orphans = group_members(process.pid)
     while orphans and time.monotonic() < ends:
@@ -133,4 +139,4 @@ def stop_and_judge(process: subprocess.Popen, output: Path, signum: int | None, 
     waited = time.monotonic() + removal  # a large old site is removed by a detached process: give it time
     while leftovers(output) and time.monotonic() < waited and status != -signal.SIGKILL:
         time.sleep(0.05)
-    return Outcome(status, out, err, fingerprint(output), orphans, leftovers(output))
+    return Outcome(status, out, err, fingerprint(output), orphans, leftovers(output), seconds)
