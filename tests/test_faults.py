@@ -147,12 +147,9 @@ def test_a_signal_right_at_the_swap_gets_the_message_that_matches_the_output(tmp
     assert done.leftovers == []
 
 
-def test_a_tight_reader_never_sees_the_output_missing(tmp_path: Path) -> None:
-    """Issue #21 item 4: the swap is one step; a reader polling the output throughout never misses it."""
-    from generator.publish.staging import Staging
-
-    output = tmp_path / "out"
-    reader = subprocess.Popen([sys.executable, "-c", (
+def start_reader(path: Path, stop: Path) -> subprocess.Popen:
+    """A process stat'ing ``path`` as fast as it can until ``stop`` exists; it prints misses and reads."""
+    return subprocess.Popen([sys.executable, "-c", (
         "import os, sys, time\n"
         "path, misses, reads = sys.argv[1], 0, 0\n"
         "end = time.monotonic() + 60\n"
@@ -163,18 +160,56 @@ def test_a_tight_reader_never_sees_the_output_missing(tmp_path: Path) -> None:
         "            os.stat(path)\n"
         "        except FileNotFoundError:\n"
         "            misses += 1\n"
-        "print(misses, reads)\n"), str(output / "index.html"), str(tmp_path / "stop")],
-        stdout=subprocess.PIPE, text=True)
+        "print(misses, reads)\n"), str(path), str(stop)], stdout=subprocess.PIPE, text=True)
+
+
+def swaps_seen_by_a_reader(tmp_path: Path, output: Path, count: int) -> tuple[int, int]:
+    """``count`` publications of a tiny site while a reader polls it: (misses, reads)."""
+    from generator.publish.staging import Staging
+
+    reader = start_reader(output / "index.html", tmp_path / "stop")
     try:
-        for n in range(400):
+        for n in range(count):
             staging = Staging(output)
             staging.write_text("index.html", f"site {n}\n")
             staging.commit()
     finally:
         (tmp_path / "stop").touch()
         misses, reads = map(int, reader.communicate(timeout=70)[0].split())
+    assert (output / "index.html").read_text() == f"site {count - 1}\n"
+    return misses, reads
+
+
+def test_a_tight_reader_never_sees_the_output_missing(tmp_path: Path) -> None:
+    """Issue #21 item 4: the swap is one step; a reader polling the output throughout never misses it."""
+    output = tmp_path / "out"
+    misses, reads = swaps_seen_by_a_reader(tmp_path, output, 400)
     assert reads > 1000 and misses == 0, f"{misses} misses in {reads} reads"
-    assert (output / "index.html").read_text() == "site 399\n" and leftovers(output) == []
+    assert not output.is_symlink() and leftovers(output) == []
+
+
+def test_where_folders_cannot_be_exchanged_a_link_is_flipped_in_one_step(tmp_path: Path, monkeypatch) -> None:
+    """The fallback (no renameat2/renamex_np, or a file system refusing it): the output is a link replaced whole."""
+    from generator.publish import staging as staging_module
+    from generator.publish.staging import Staging, check_output_location
+
+    output = tmp_path / "out"
+    first = Staging(output)
+    first.write_text("index.html", "a real folder\n")
+    first.commit()
+    assert output.is_dir() and not output.is_symlink()
+    monkeypatch.setattr(staging_module, "exchange", lambda a, b: False)
+    misses, reads = swaps_seen_by_a_reader(tmp_path, output, 300)
+    assert output.is_symlink() and reads > 1000
+    assert misses <= 1, f"{misses} misses in {reads} reads"  # only in the one conversion from a real folder
+    assert leftovers(output) == [os.readlink(output)]  # the site the link points to, nothing else
+    check_output_location(tmp_path / "content", output)  # still ours to replace
+    # a build killed between the conversion's two renames: the next one puts the new link in place
+    target = os.readlink(output)
+    os.rename(output, tmp_path / ".badgedir-staging-out-999999999")
+    os.symlink(target, tmp_path / ".badgedir-link-out-999999999")
+    Staging(output).discard()
+    assert (output / "index.html").read_text() == "site 299\n" and leftovers(output) == [target]
 
 
 _KILLED_AROUND_SWAP = """
