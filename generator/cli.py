@@ -90,8 +90,10 @@ def main(argv: list[str] | None = None, interruptions: Interruptions | None = No
         print(f"badgedir: {count} error{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
         return 1
     except OSError as exc:  # the machine, not the content: a full disk, a folder we may not write
-        print(f"badgedir: error: {shown(exc.strerror or exc)}{f': {shown(exc.filename)}' if exc.filename else ''}; "
-              "the output folder was left as it was", file=sys.stderr)
+        where = f": {shown(exc.filename)}" if exc.filename else ""
+        outcome = ("the new site was published before it" if interruptions.is_published
+                   else "the output folder was left as it was")
+        print(f"badgedir: error: {shown(exc.strerror or exc)}{where}; {outcome}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("badgedir: interrupted; the output folder was left as it was", file=sys.stderr)

@@ -262,3 +262,19 @@ def test_a_kill_at_any_moment_of_the_swap_leaves_the_old_or_the_new_site(tmp_pat
         Staging(output).discard()  # the next build sweeps what the killed one left
         assert leftovers(output) == [], f"trial {n}"
     assert seen <= {"old\n", "new\n"}
+
+
+def test_a_failure_after_the_swap_says_the_new_site_was_published(tmp_path: Path, monkeypatch, capsys) -> None:
+    """Issue #21 item 3: the message follows the output folder, for errors after the swap too."""
+    from generator.cache.store import Store
+    from generator.cli import main
+
+    def disk_full(self, *args) -> None:
+        raise OSError(28, "No space left on device", str(tmp_path / "cache"))
+
+    content = make_content(tmp_path, {"businesses/a.yaml": "id: a\nname: A\nwhatsapp: '+34 600 00 00 01'\n"})
+    monkeypatch.setattr(Store, "prune", disk_full)
+    code = main(["build", "--content", str(content), "--output", str(tmp_path / "out"), "--as-of", DATES[0], "--no-cache"])
+    err = capsys.readouterr().err
+    assert code == 1 and (tmp_path / "out" / "index.html").is_file()
+    assert "No space left on device" in err and "the new site was published before it" in err, err

@@ -118,8 +118,11 @@ class Staging:
             self._swap()
             self.committed = True
             published()
-        if self.dir.exists():
-            remove_in_background(self.dir)
+        try:
+            if self.dir.exists():
+                remove_in_background(self.dir)
+        except OSError:  # no process to spare, say: the next build sweeps it up
+            pass
 
     def _swap(self) -> None:
         """Put ``self.dir`` where the output is; afterwards ``self.dir`` holds the old site, if any."""
