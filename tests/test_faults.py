@@ -278,3 +278,41 @@ def test_a_failure_after_the_swap_says_the_new_site_was_published(tmp_path: Path
     err = capsys.readouterr().err
     assert code == 1 and (tmp_path / "out" / "index.html").is_file()
     assert "No space left on device" in err and "the new site was published before it" in err, err
+
+
+_STUCK_WORKER = """
+import sys, time
+from generator.engine.parallel import map_in_processes
+
+def stuck(item):
+    print("working", flush=True)
+    while True:  # a worker that a Ctrl-C does not end: blocked in a library's lock, say
+        try:
+            time.sleep(100)
+        except KeyboardInterrupt:
+            pass
+
+try:
+    list(map_in_processes(stuck, list(range(8)), jobs=2, min_items=1))
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+"""
+
+
+def test_ctrl_c_ends_the_pool_even_when_a_worker_is_stuck(tmp_path: Path) -> None:
+    """Issue #21 item 1, made certain: the build waited in ``pool.shutdown`` for a worker that never ended."""
+    process = subprocess.Popen([sys.executable, "-c", _STUCK_WORKER], cwd=Path(__file__).parent.parent,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        started = process.stdout.readline()
+        assert started == "working\n", process.communicate()[1]
+        time.sleep(0.2)
+        os.killpg(process.pid, signal.SIGINT)  # a terminal's Ctrl-C: the whole group
+        out, err = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert "interrupted" in out, err
+    time.sleep(0.5)
+    assert group_members(process.pid) == []
