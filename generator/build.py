@@ -105,7 +105,9 @@ def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 
 
 
 def build(options: BuildOptions, progress: Progress | None = None,
-          clock: Callable[[], float] = time.perf_counter) -> BuildResult:
+          clock: Callable[[], float] = time.perf_counter, published: Callable[[], None] = lambda: None) -> BuildResult:
+    """Build the site and publish it in one step; ``published`` is called in that same step (see
+    :meth:`~generator.publish.staging.Staging.commit`), so the caller always knows which site is out."""
     started = clock()
     progress = progress or Progress()
     check_output_location(options.content, options.output)
@@ -120,9 +122,9 @@ def build(options: BuildOptions, progress: Progress | None = None,
         progress.stage("rendering pages", page_total)
         _write_site(site, renderer, pages, page_total, options, staging, progress)
         removed = staging.removed()
-        staging.commit()
+        staging.commit(published)
     except BaseException:
-        staging.discard()
+        staging.discard()  # before the swap: the unfinished site; after it: the old one
         raise
     store.prune()
     notes = tuple(n for n in (*store.notes, store.describe()) if n) if isinstance(store, DiskStore) else ()

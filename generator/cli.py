@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 from pathlib import Path
 
 from . import __version__
 from .cache.store import DEFAULT_DIR as DEFAULT_CACHE
-from .diagnostics import BuildFailed, Diagnostic, UsageError
+from .diagnostics import BuildFailed, Diagnostic, UsageError, shown
+from .engine.signals import Interruptions, Terminated
 
 
 class _ArgumentParser(argparse.ArgumentParser):
@@ -69,16 +69,24 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     cache_options(serve)
+    serve.add_argument("--idle-timeout", dest="idle_timeout", type=float, default=15.0, metavar="SECONDS",
+                       help="close a connection idle (or sending its request) this long (default: 15)")
+    serve.add_argument("--max-connections", dest="max_connections", type=int, default=64, metavar="N",
+                       help="connections open at once, websockets included; more are refused (default: 64)")
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    signal.signal(signal.SIGTERM, _terminate)
+def main(argv: list[str] | None = None, interruptions: Interruptions | None = None) -> int:
+    """Run one command; the exit status.  Called as a library (tests), it puts the signal handlers back after."""
+    restore = interruptions is None
+    if interruptions is None:
+        interruptions = Interruptions()
+    previous = interruptions.install()
     try:
         args = make_parser().parse_args(argv)
-        return _COMMANDS[args.command](args)
+        return _COMMANDS[args.command](args, interruptions)
     except UsageError as exc:
-        print(f"badgedir: error: {exc}", file=sys.stderr)
+        print(f"badgedir: error: {shown(exc)}", file=sys.stderr)
         return 2
     except BuildFailed as failed:
         _print_diagnostics(failed.diagnostics)
@@ -86,15 +94,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"badgedir: {count} error{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
         return 1
     except OSError as exc:  # the machine, not the content: a full disk, a folder we may not write
-        print(f"badgedir: error: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}; "
-              "the output folder was left as it was", file=sys.stderr)
+        where = f": {shown(exc.filename)}" if exc.filename else ""
+        outcome = ("the new site was published before it" if interruptions.is_published
+                   else "the output folder was left as it was")
+        print(f"badgedir: error: {shown(exc.strerror or exc)}{where}; {outcome}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("badgedir: interrupted; the output folder was left as it was", file=sys.stderr)
         return 130
-    except _Terminated:
+    except Terminated:
         print("badgedir: terminated; the output folder was left as it was", file=sys.stderr)
         return 143
+    finally:
+        if restore:
+            interruptions.uninstall(previous)
 
 
 def run() -> None:
@@ -105,7 +118,7 @@ def run() -> None:
     after the work is done.  Everything ``main`` opened it has closed itself;
     only the standard streams are left to flush.
     """
-    code = main()
+    code = main(interruptions=Interruptions())  # its handlers stay until the exit: a late signal is only noted
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -114,46 +127,42 @@ def run() -> None:
     os._exit(code)
 
 
-class _Terminated(BaseException):
-    """SIGTERM, raised so that cleanup (``finally``) runs exactly as for Ctrl-C."""
-
-
-def _terminate(signum, frame) -> None:
-    raise _Terminated()
-
-
 def _print_diagnostics(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> None:
     for diagnostic in diagnostics:
         print(diagnostic, file=sys.stderr)
 
 
-def _cmd_build(args: argparse.Namespace) -> int:
+def _cmd_build(args: argparse.Namespace, interruptions: Interruptions) -> int:
+    """Once the new site is published, a Ctrl-C or SIGTERM no longer interrupts: the build is done."""
     from .build import BuildOptions, build, resolve_as_of
     from .engine.progress import TerminalProgress, summary_line
 
     options = BuildOptions(content=args.content, output=args.output, templates=args.templates,
                            as_of=resolve_as_of(args.as_of), strict=args.strict, cache=args.cache,
                            **({"jobs": args.jobs} if args.jobs else {}))
-    result = build(options, TerminalProgress.for_stream(sys.stderr, quiet=args.quiet))
+    result = build(options, TerminalProgress.for_stream(sys.stderr, quiet=args.quiet),
+                   published=interruptions.published)
     if not args.quiet:
         _print_diagnostics(result.warnings)
     for note in result.notes:
         print(note, file=sys.stderr)
     print(summary_line(result, options.output))
+    if interruptions.late is not None:
+        print("badgedir: a stop signal came after the new site was published; it stays published", file=sys.stderr)
     return 0
 
 
-def _cmd_check(args: argparse.Namespace) -> int:
+def _cmd_check(args: argparse.Namespace, _: Interruptions) -> int:
     from .build import load_site, resolve_as_of
 
     site, warnings = load_site(args.content, resolve_as_of(args.as_of), args.strict)
     _print_diagnostics(warnings)
     counts = ", ".join(f"{n} {tier}" for tier, n in site.tier_counts().items())
-    print(f"{args.content}: {len(site.entries)} businesses ({counts}); {len(warnings)} warnings; no errors")
+    print(f"{shown(args.content)}: {len(site.entries)} businesses ({counts}); {len(warnings)} warnings; no errors")
     return 0
 
 
-def _cmd_explain(args: argparse.Namespace) -> int:
+def _cmd_explain(args: argparse.Namespace, _: Interruptions) -> int:
     from .build import load_site, resolve_as_of
     from .explain import explain
 
@@ -163,7 +172,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return 0 if found else 1
 
 
-def _cmd_init(args: argparse.Namespace) -> int:
+def _cmd_init(args: argparse.Namespace, _: Interruptions) -> int:
     from .scaffold import create_directory, ignore_cache
 
     written = create_directory(args.dir)
@@ -173,14 +182,14 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_schema(args: argparse.Namespace) -> int:
+def _cmd_schema(args: argparse.Namespace, _: Interruptions) -> int:
     from .read.schema import schema_json
 
     print(schema_json(args.kind), end="")
     return 0
 
 
-def _cmd_serve(args: argparse.Namespace) -> int:
+def _cmd_serve(args: argparse.Namespace, _: Interruptions) -> int:
     from .preview.serve import serve  # livereload is only imported by this command
 
     return serve(args)

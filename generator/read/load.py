@@ -23,7 +23,8 @@ from .logos import check_logo_path, read_logo
 from .markup import check_markdown
 from ..model import Business, Claim, FaqPage, Logo, RegisteredPhone, RegisterEntry, SiteConfig, Source, Verification
 from .validate import Record, check_text, read_fields, read_record
-from .yamlstrict import YamlList, parse_yaml, read_yaml_file
+from .reading import NotAFile, read_at_most
+from .yamlstrict import MAX_FILE_BYTES, YamlList, parse_yaml, read_yaml_file
 
 _FAQ_NAME = re.compile(r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<lang>[a-z]{2,3}))?\.md")
 
@@ -64,7 +65,7 @@ def read_site(content_dir: Path) -> tuple[SiteConfig | None, str, list[Diagnosti
     the business files being checked); ``""`` when it is unknown.
     """
     path = content_dir / "site.yaml"
-    if not path.is_file():
+    if not path.is_file() and not os.path.lexists(path):  # a pipe or a folder by that name: read_yaml_file says so
         return None, "", [ContentError("site.yaml", 0, "missing: every content folder needs a site.yaml (run 'badgedir init DIR' for a starting point)")]
     raw, problems = read_yaml_file(path, "site.yaml")
     if raw is None:
@@ -192,7 +193,15 @@ def load_faq_page(path: Path, rel: str) -> tuple[FaqPage | None, list[Diagnostic
     if not named:
         return None, [ContentError(rel, 0, "FAQ file names must be <slug>.md or <slug>.<lang>.md, the slug in lowercase letters, digits and hyphens")]
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = read_at_most(path, MAX_FILE_BYTES)
+    except NotAFile as exc:
+        return None, [ContentError(rel, 0, str(exc.strerror))]
+    except OSError as exc:
+        return None, [ContentError(rel, 0, f"cannot read file: {exc.strerror}")]
+    if len(data) > MAX_FILE_BYTES:
+        return None, [ContentError(rel, 0, f"file is over {MAX_FILE_BYTES} bytes, the limit")]
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None, [ContentError(rel, 0, "file is not valid UTF-8")]
     match = re.match(r"---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|$)", text, re.DOTALL)
@@ -218,8 +227,21 @@ def read_file(kind: str, path: Path, rel: str, region: str, content_dir: Path) -
         result = FileResult()
         result.diagnostics.append(ContentError(rel, 0, "content files may not be symbolic links"))
         return result
+    if not rel.isascii() and not _is_utf8(rel):  # its name is published (api/ sources) and must be text
+        result = FileResult()
+        result.diagnostics.append(ContentError(rel, 0, "the file name is not valid UTF-8; rename the file"))
+        return result
     if kind == "business":
         return load_business_file(path, rel, region, content_dir)
     if kind == "register":
         return load_register_file(path, rel, region)
     return load_verification_file(path, rel, region)
+
+
+def _is_utf8(name: str) -> bool:
+    """Whether a name read from the disk was valid UTF-8 (Python keeps other bytes as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
