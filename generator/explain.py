@@ -44,5 +44,5 @@ def unknown_id_message(business_id: str, ids: list[str]) -> str:
         return f"no business with id '{shown(business_id)}': the directory has no businesses"
     if close:
         return f"no business with id '{shown(business_id)}'; did you mean {' or '.join(close)}? (the directory has {count})"
-    shown = ", ".join(sorted(ids)[:5]) + (", ..." if len(ids) > 5 else "")
-    return f"no business with id '{shown(business_id)}' among the directory's {count} ({shown})"
+    some = ", ".join(sorted(ids)[:5]) + (", ..." if len(ids) > 5 else "")
+    return f"no business with id '{shown(business_id)}' among the directory's {count} ({some})"
