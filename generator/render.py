@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -27,6 +27,9 @@ from .site import Site
 from .templates import make_environment, template_diagnostic
 from .tiers import TIER_ORDER, Tier
 from .views import BusinessView, CategoryView, Language, business_view, category_views, cities
+
+if TYPE_CHECKING:
+    from .record.minisign import PublicKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +77,18 @@ class Renderer:
         for env in self.envs.values():
             env.globals["partial_cached"] = self._partial_cached
             env.globals["partial_each"] = self._partial_each
+        self.publish_key(None)
         self.categories = category_views(site)
         self._cities: tuple[str, ...] | None = None
         self._site_views: dict[str, SiteView] = {}
         self._cards: dict[str, dict[str, BusinessView]] = {}
         self._templates: dict[tuple[str, str], jinja2.Template] = {}
+
+    def publish_key(self, key: "PublicKey | None") -> None:
+        """The site's signing key, for the pages that show it (``signing_key``: its id, base64 and file)."""
+        view = {"id": key.id_hex, "base64": key.base64(), "href": "minisign.pub"} if key else None
+        for env in self.envs.values():
+            env.globals["signing_key"] = view
 
     def template(self, name: str, lang: str) -> jinja2.Template:
         """One compiled template per page kind and language, reused for every page."""

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from .diagnostics import ContentError, ContentWarning, Diagnostic
 from .impostors import Resemblance
-from .model import Business, Content, FaqPage, Logo, SiteConfig
+from .model import Business, Content, FaqPage, Logo, SiteConfig, Verification
 from .namecheck import badge_claims
 from .parallel import POOL_FROM, Work, run_work
 from .slugs import fold, slugify
@@ -50,6 +50,9 @@ class Site:
     categories: tuple[Category, ...]
     tiers: Mapping[Tier, tuple[str, ...]]
     faq: tuple[FaqPage, ...]
+    # each business's verification records, for the feed's replay of tiers by date (record/changes.py);
+    # the live preview, which writes no feed, leaves it as its first build found it
+    records: Mapping[str, tuple[Verification, ...]] = field(default_factory=dict)
 
     def tier_counts(self) -> dict[str, int]:
         return {tier.value: len(self.tiers[tier]) for tier in TIER_ORDER}
@@ -89,7 +92,8 @@ def assemble_site(content: Content, as_of: date, jobs: int = 1) -> tuple[Site | 
     categories = tuple(Category(slug, category_names[slug], tuple(ids))
                        for slug, ids in sorted(members.items(), key=lambda kv: fold(category_names[kv[0]])))
     return Site(content.site, as_of, entries, alphabetical, categories,
-                {tier: tuple(ids) for tier, ids in tiers.items()}, content.faq), diagnostics
+                {tier: tuple(ids) for tier, ids in tiers.items()}, content.faq,
+                {i: tuple(rs) for i, rs in records.items() if rs}), diagnostics
 
 
 def _check_names(businesses: tuple[Business, ...], decisions: Mapping[str, TierDecision], resemblance: Resemblance,
