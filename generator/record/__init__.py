@@ -8,3 +8,10 @@ the directory from a stale or altered one.
   every read bounded, and list every problem by path;
 * :mod:`.changes` and :mod:`.feed` — the tier-change feed (``changes.xml``, ``api/changes.json``).
 """
+
+
+def published_only(rel: str) -> bool:
+    """Files only a published build writes (the manifest, signature, key and feed); the live preview,
+    which is no published copy, leaves them out (it does write ``status.json``)."""
+    return rel in ("manifest.json", "manifest.json.minisig", "minisign.pub", "api/changes.json",
+                   "api/feed-state.json") or rel == "changes.xml" or rel.endswith("/changes.xml")
