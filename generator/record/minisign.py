@@ -177,6 +177,21 @@ def verify(public: PublicKey, data: bytes, signature_text: str) -> Checked:
     return Checked(comment)
 
 
+def signed_comment(public: PublicKey, signature_text: str) -> str | None:
+    """The trusted comment, if its own signature by ``public`` holds (even when the file's does not):
+    it says what the signed manifest said, so an edited field can be named."""
+    lines = signature_text.splitlines()
+    try:
+        raw = _b64(lines[1].strip(), "signature")
+        comment = lines[2].removeprefix("trusted comment: ")
+        if raw[2:10] != public.key_id or len(raw) != 74:
+            return None
+        Ed25519PublicKey.from_public_bytes(public.key).verify(_b64(lines[3].strip(), "comment"), raw[10:] + comment.encode("utf-8"))
+    except (IndexError, KeyError_, InvalidSignature):
+        return None
+    return comment
+
+
 def _stream(passphrase: str, salt: bytes, opslimit: int, memlimit: int) -> bytes:
     """libsodium's ``crypto_pwhash_scryptsalsa208sha256`` keystream for the 104 secret bytes."""
     if memlimit > _MAX_MEMLIMIT:

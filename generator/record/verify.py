@@ -24,7 +24,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic
 from .manifest import MANIFEST, SIGNATURE, STATUS, parse_manifest, parse_trusted_comment
-from .minisign import KeyError_, PublicKey, verify as verify_signature
+from .minisign import KeyError_, PublicKey, signed_comment, verify as verify_signature
 from .source import Copy, FolderCopy, ReadProblem, safe_path
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -41,14 +41,6 @@ class Report:
     valid_until: date | None
     checked: int  # files whose hash was checked
     listed: int
-
-
-@dataclass(frozen=True, slots=True)
-class Trusted:
-    """A manifest that checked against the key: what a later step (``--previous``) may rely on."""
-
-    manifest: dict[str, Any]
-    signed: bool
 
 
 def verify_copy(copy: Copy, key: PublicKey, today: date, sample: int | None = None,
@@ -100,14 +92,16 @@ def read_manifest(copy: Copy, key: PublicKey, problems: list[Diagnostic]) -> dic
         return None
     try:
         text = copy.read(SIGNATURE, _SIGNATURE_BYTES).decode("utf-8", "replace")
-        checked = verify_signature(key, data, text)
+        comment = verify_signature(key, data, text).trusted_comment
     except ReadProblem as exc:
         problems.append(Diagnostic(SIGNATURE, 0, f"{exc}: the copy is not signed, nothing in it can be trusted"))
         return manifest
     except KeyError_ as exc:
         problems.append(Diagnostic(SIGNATURE, 0, f"bad signature: {exc}"))
-        return manifest
-    signed = parse_trusted_comment(checked.trusted_comment)
+        comment = signed_comment(key, text)  # still says what the signed manifest said, if it is ours
+        if comment is None:
+            return manifest
+    signed = parse_trusted_comment(comment)
     for name in ("version", "as_of", "valid_until"):
         if signed.get(name) != str(manifest[name]):
             problems.append(Diagnostic(MANIFEST, 0, f"'{name}' is {manifest[name]} but the signed comment says "
