@@ -159,9 +159,9 @@ class HttpCopy(Copy):
             connection.request("GET", path or "/", headers={"Accept-Encoding": "identity", "User-Agent": "badgedir-verify"})
             response = connection.getresponse()
             yield response
-            keep = response.isclosed() or response.length == 0
+            keep = response.isclosed()  # fully read: the connection can take the next request
         except (OSError, http.client.HTTPException) as exc:
-            reason = "timed out" if isinstance(exc, TimeoutError) else (str(exc) or type(exc).__name__)
+            reason = "timed out" if isinstance(exc, TimeoutError) else f"{type(exc).__name__}: {exc}"
             raise ReadProblem(f"could not be fetched: {reason[:200]}") from None
         finally:
             watchdog.cancel()
