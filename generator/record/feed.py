@@ -3,14 +3,15 @@ for programs, and ``api/feed-state.json``, what the next build compares against.
 
 Entry ids are stable (a UUID from the site, language, date, business and kind),
 so a reader never sees an entry twice; ``updated`` is the change's date, and the
-feed's is its newest entry's, so the files change only when an entry comes or
-leaves, not every day.
+feed's is its newest entry's (an empty feed's, the last evidence date), so the
+files change only when an entry comes or leaves, not every day.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
+from datetime import date
 from xml.sax.saxutils import escape, quoteattr
 
 from ..pages import language_prefix
@@ -67,7 +68,7 @@ def atom(site: Site, found: list[Change], lang: str) -> str:
     feed_url = f"{base}{prefix}{FEED}" if base else None
     seed = base or site.config.title
     title = _("Badge changes in %(directory)s") % {"directory": site.config.title}
-    updated = found[0].date if found else site.as_of
+    updated = found[0].date if found else _last_evidence_date(site)
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
              f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(lang)}>',
              f"  <id>{escape(feed_url or _uuid(seed, lang))}</id>",
@@ -95,6 +96,13 @@ def atom(site: Site, found: list[Change], lang: str) -> str:
                   "  </entry>"]
     lines.append("</feed>")
     return "\n".join(lines) + "\n"
+
+
+def _last_evidence_date(site: Site) -> date:
+    """An empty feed's ``updated``: the last evidence date up to as-of (not as-of, which would rewrite it daily)."""
+    dates = [d for records in site.records.values() for r in records for d in (r.verified_on, r.expires, r.revoked_on)
+             if d and d <= site.as_of]
+    return max(dates, default=date(1970, 1, 1))
 
 
 def _uuid(*parts: str) -> str:
