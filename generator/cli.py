@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .cache.store import DEFAULT_DIR as DEFAULT_CACHE
 from .diagnostics import BuildFailed, Diagnostic, UsageError
 
 
@@ -44,6 +45,12 @@ def make_parser() -> argparse.ArgumentParser:
                        "its changes and the version grows past its own (checked against the site's key first)")
     build.add_argument("--previous-key", type=Path, metavar="PUBFILE", help="public key checking --previous "
                        "(default: the public half of the signing key)")
+
+    cached = build.add_mutually_exclusive_group()
+    cached.add_argument("--cache", type=Path, default=Path(DEFAULT_CACHE),
+                        help=f"build cache folder: reuse what did not change (default: {DEFAULT_CACHE})")
+    cached.add_argument("--no-cache", dest="cache", action="store_const", const=None,
+                        help="build cold: read and write no cache")
 
     keygen = commands.add_parser("keygen", help="make a key pair to sign the site with (minisign format)")
     keygen.add_argument("keyfile", type=Path, help="secret key file to write (mode 0600); the public key goes to KEYFILE.pub")
@@ -141,18 +148,20 @@ def _print_diagnostics(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from .build import BuildOptions, build, resolve_as_of
-    from .progress import TerminalProgress, summary_line
+    from .engine.progress import TerminalProgress, summary_line
 
     from .record.keys import load_public_key, load_sign_key
 
     options = BuildOptions(content=args.content, output=args.output, templates=args.templates,
-                           as_of=resolve_as_of(args.as_of), strict=args.strict,
+                           as_of=resolve_as_of(args.as_of), strict=args.strict, cache=args.cache,
                            sign_key=load_sign_key(args.sign_key, os.environ), previous=args.previous,
                            previous_key=load_public_key(args.previous_key, "--previous-key") if args.previous_key else None,
                            **({"jobs": args.jobs} if args.jobs else {}))
     result = build(options, TerminalProgress.for_stream(sys.stderr, quiet=args.quiet))
     if not args.quiet:
         _print_diagnostics(result.warnings)
+    for note in result.notes:
+        print(note, file=sys.stderr)
     print(summary_line(result, options.output))
     return 0
 
@@ -168,7 +177,7 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
 
 def _cmd_verify(args: argparse.Namespace) -> int:
     from .build import resolve_as_of
-    from .progress import TerminalProgress
+    from .engine.progress import TerminalProgress
     from .record.keys import load_public_key
     from .record.source import Limits, open_copy
     from .record.verify import summary, verify_copy
@@ -223,14 +232,14 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import schema_json
+    from .read.schema import schema_json
 
     print(schema_json(args.kind), end="")
     return 0
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve  # livereload is only imported by this command
+    from .preview.serve import serve  # livereload is only imported by this command
 
     return serve(args)
 

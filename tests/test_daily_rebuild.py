@@ -8,6 +8,7 @@ nothing else.
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -40,3 +41,22 @@ def test_a_day_a_verification_expires_rewrites_that_business_too(tmp_path: Path)
     b = tree(build_site(content, tmp_path / "d1", as_of=AS_OF + timedelta(days=1)))
     differing = {p for p in a.keys() & b.keys() if a[p] != b[p]} | (a.keys() ^ b.keys())
     assert {"b/brisa/index.html", "en/b/brisa/index.html", "changes.xml", "api/changes.json"} <= differing
+
+
+def test_rebuilding_the_same_folder_the_next_day_writes_only_those_files(tmp_path: Path) -> None:
+    """The summary's written/kept counts: everything else keeps its inode, so a sync uploads 8 files."""
+    from generator.build import BuildOptions, build
+
+    content = make_content(tmp_path, two_language_files())
+    key = minisign.generate()
+    out = tmp_path / "site"
+    build(BuildOptions(content=content, output=out, as_of=AS_OF, jobs=1, sign_key=key))
+    before = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    shutil.copytree(out, tmp_path / "published")
+    result = build(BuildOptions(content=content, output=out, as_of=AS_OF + timedelta(days=1), jobs=1, sign_key=key,
+                                previous=str(tmp_path / "published")))
+    after = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    assert result.files - result.kept == 8 and result.removed == 0
+    assert sorted(p for p in after if before.get(p) != after[p]) == [
+        "api/businesses.json", "en/faq/index.html", "en/index.html", "faq/index.html", "index.html",
+        "manifest.json", "manifest.json.minisig", "status.json"]

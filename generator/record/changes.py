@@ -22,8 +22,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from ..model import Verification
-from ..site import Listed, Site
-from ..tiers import Tier
+from ..decide.site import Listed, Site
+from ..decide.tiers import Tier
 
 KINDS = ("verified", "verification_expired", "verification_revoked", "verification_ended",
          "confirmed", "unconfirmed", "added", "removed", "renamed", "renumbered")

@@ -14,11 +14,11 @@ import uuid
 from datetime import date
 from xml.sax.saxutils import escape, quoteattr
 
-from ..pages import language_prefix
-from ..reasons import N_
-from ..site import Site
-from ..tiers import Tier
-from ..views import Language, business_path
+from ..render.pages import language_prefix
+from ..decide.reasons import N_
+from ..decide.site import Site
+from ..decide.tiers import Tier
+from ..render.views import Language, business_path
 from .changes import Change, snapshot
 
 FEED = "changes.xml"

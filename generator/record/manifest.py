@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -144,12 +145,13 @@ def parse_manifest(data: bytes) -> tuple[dict[str, Any] | None, str]:
     return value, ""
 
 
-def write_record(folder: Path, valid_days: int, as_of: date, key: SecretKey | None,
-                 previous: PreviousCopy | None = None) -> Validity:
+def write_record(folder: Path, write: Callable[[str, bytes], None], valid_days: int, as_of: date,
+                 key: SecretKey | None, previous: PreviousCopy | None = None) -> Validity:
     """Write ``status.json``, then ``manifest.json`` over everything, then its signature when there is a key.
 
     ``status.json`` is itself listed (and so signed); its version is decided from
-    the other files, so that a copy rebuilt unchanged keeps its version.
+    the other files, so that a copy rebuilt unchanged keeps its version.  ``write`` puts a file in
+    ``folder`` (the staging folder's, which keeps a published file whose bytes did not change).
     """
     paths = [rel for rel in listed_files(folder) if rel != STATUS]
     files = hash_files(folder, paths)
@@ -158,10 +160,10 @@ def write_record(folder: Path, valid_days: int, as_of: date, key: SecretKey | No
         previous_digest = files_digest({k: v for k, v in previous.files.items() if k != STATUS})
     valid = validity(as_of, valid_days, files_digest(files), previous, previous_digest)
     status = status_json(valid)
-    (folder / STATUS).write_bytes(status)
+    write(STATUS, status)
     files[STATUS] = (hashlib.sha256(status).hexdigest(), len(status))
     manifest = manifest_json(valid, files)
-    (folder / MANIFEST).write_bytes(manifest)
+    write(MANIFEST, manifest)
     if key is not None:
-        (folder / SIGNATURE).write_text(key.sign(manifest, trusted_comment(valid)), encoding="utf-8")
+        write(SIGNATURE, key.sign(manifest, trusted_comment(valid)).encode("utf-8"))
     return valid
