@@ -262,3 +262,12 @@ def test_dotdot_paths_in_a_folder_manifest_are_never_read(tmp_path: Path, signed
                                                      + "0" * 64 + '", "bytes": 7},'))
     code, _, err = verify(capsys, signed, Path(str(key) + ".pub"))
     assert code == 1 and "manifest.json: lists a path outside the copy, not fetched: '../secret.txt'" in err
+
+
+def test_a_path_that_is_not_printable_is_refused_and_reported_escaped(signed: Path, key: Path, capsys) -> None:
+    manifest = signed / "manifest.json"
+    manifest.write_text(manifest.read_text().replace('"files": {', '"files": {\n  "b/\\u202eevil.html": {"sha256": "'
+                                                     + "0" * 64 + '", "bytes": 7},'))
+    code, _, err = verify(capsys, signed, Path(str(key) + ".pub"))
+    assert code == 1 and "lists a path outside the copy, not fetched: 'b/\\u202eevil.html'" in err
+    assert "\u202e" not in err

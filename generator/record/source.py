@@ -40,6 +40,8 @@ def safe_path(rel: str) -> bool:
     """A relative path inside the copy: no ``..``, no absolute path, no backslash or control character."""
     if not isinstance(rel, str) or not rel or len(rel) > 1024 or rel.startswith("/") or _UNSAFE.search(rel):
         return False
+    if not rel.isprintable():  # bidi and other format controls: a path printed in a report must read as it is
+        return False
     return all(part not in ("", ".", "..") for part in rel.split("/"))
 
 
