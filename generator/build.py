@@ -127,6 +127,7 @@ def build(options: BuildOptions, progress: Progress | None = None,
     page_total = len(pages) + len(site.entries) * len(site.config.languages)
     renderer = Renderer(site, options.templates, store=store)
     renderer.publish_key(options.sign_key.public if options.sign_key else None)
+    renderer.prepare_cache(pages)
     staging = Staging(options.output)
     try:
         progress.stage("rendering pages", page_total)
@@ -194,9 +195,9 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: i
         problems += done.problems
         if problems:
             raise BuildFailed(problems)
-    for listed in site.entries.values():
-        if listed.logo is not None:
-            staging.write_bytes(f"static/logos/{listed.logo.filename}", listed.logo.data)
+    logos = {listed.logo.filename: listed.logo.data for listed in site.entries.values() if listed.logo is not None}
+    for filename, data in sorted(logos.items()):  # named by content hash: businesses sharing one logo share the file
+        staging.write_bytes(f"static/logos/{filename}", data)
     user_static = options.templates / "static" if options.templates else None
     overridden: set[str] = set()
     if user_static and user_static.is_dir():
