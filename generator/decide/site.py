@@ -50,8 +50,8 @@ class Site:
     categories: tuple[Category, ...]
     tiers: Mapping[Tier, tuple[str, ...]]
     faq: tuple[FaqPage, ...]
-    # each business's verification records, for the feed's replay of tiers by date (record/changes.py);
-    # the live preview, which writes no feed, leaves it as its first build found it
+    # each listed business's verification records (sorted by source), for the feed's replay of tiers
+    # by date (record/changes.py)
     records: Mapping[str, tuple[Verification, ...]] = field(default_factory=dict)
 
     def tier_counts(self) -> dict[str, int]:
@@ -93,7 +93,8 @@ def assemble_site(content: Content, as_of: date, jobs: int = 1) -> tuple[Site | 
                        for slug, ids in sorted(members.items(), key=lambda kv: fold(category_names[kv[0]])))
     return Site(content.site, as_of, entries, alphabetical, categories,
                 {tier: tuple(ids) for tier, ids in tiers.items()}, content.faq,
-                {i: tuple(rs) for i, rs in records.items() if rs}), diagnostics
+                {b.id: tuple(sorted(records[b.id], key=lambda r: r.source)) for b in content.businesses
+                 if records[b.id]}), diagnostics
 
 
 def _check_names(businesses: tuple[Business, ...], decisions: Mapping[str, TierDecision], resemblance: Resemblance,
