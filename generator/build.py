@@ -28,6 +28,11 @@ from .decide.site import Site, assemble_site
 from .check.translations import translation_warnings
 from .render.templates import builtin_dir, template_dirs
 from .publish.staging import Staging, check_output_location
+from .record.feed import feed_files
+from .record.manifest import PUBLIC_KEY, write_record
+from .record.minisign import PublicKey, SecretKey
+from .record.previous import PreviousSite, load_previous
+from .record.changes import Previous, changes
 
 
 class Progress:
@@ -47,6 +52,9 @@ class BuildOptions:
     strict: bool = False
     jobs: int = field(default_factory=default_jobs)
     cache: Path | None = None  # the build cache's folder; None: build cold, read and write no cache
+    sign_key: SecretKey | None = None  # signs manifest.json (issue #17); without one it is written unsigned
+    previous: str | None = None  # the published copy this build replaces: a folder or URL (--previous)
+    previous_key: PublicKey | None = None  # checks ``previous``; default: the public half of ``sign_key``
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +68,8 @@ class BuildResult:
     kept: int = 0  # of ``files``: the published file itself, unchanged (same inode and mtime)
     removed: int = 0  # published files the new site no longer has
     notes: tuple[str, ...] = ()  # one line each: the cache was cold, or damaged entries were rebuilt
+    version: int = 0
+    valid_until: date | None = None
 
 
 def resolve_as_of(text: str | None, environ: dict[str, str] | None = None) -> date:
@@ -113,14 +123,22 @@ def build(options: BuildOptions, progress: Progress | None = None,
     check_output_location(options.content, options.output)
     store = open_store(options.cache)
     site, warnings = load_site(options.content, options.as_of, options.strict, options.jobs, progress, store)
+    previous = _previous_copy(options)
+    record = record_files(site, previous.feed if previous else None, options.sign_key)
     pages = plan_pages(site, businesses=False)  # the business pages are made by the workers
     page_total = len(pages) + len(site.entries) * len(site.config.languages)
     renderer = Renderer(site, options.templates, store=store)
+    renderer.publish_key(options.sign_key.public if options.sign_key else None)
     renderer.prepare_cache(pages)
     staging = Staging(options.output)
     try:
         progress.stage("rendering pages", page_total)
         _write_site(site, renderer, pages, page_total, options, staging, progress)
+        for path, data in record.items():  # the feed and the public key, listed in the manifest like any file
+            staging.write_bytes(path, data)
+        progress.stage("signing the manifest" if options.sign_key else "writing the manifest")
+        valid = write_record(staging.dir, staging.write_bytes, site.config.valid_days, site.as_of, options.sign_key,
+                             previous.copy if previous else None)  # last: it lists every other file
         removed = staging.removed()
         staging.commit(published)
     except BaseException:
@@ -129,7 +147,27 @@ def build(options: BuildOptions, progress: Progress | None = None,
     store.prune()
     notes = tuple(n for n in (*store.notes, store.describe()) if n) if isinstance(store, DiskStore) else ()
     return BuildResult(staging.stats.files, staging.stats.bytes, page_total, site.tier_counts(),
-                       tuple(warnings), clock() - started, staging.stats.kept, removed, notes)
+                       tuple(warnings), clock() - started, staging.stats.kept, removed, notes,
+                       valid.version, valid.valid_until)
+
+
+def _previous_copy(options: BuildOptions) -> "PreviousSite | None":
+    """The copy being replaced, checked against the site's key before anything of it is used."""
+    if options.previous is None:
+        return None
+    key = options.previous_key or (options.sign_key.public if options.sign_key else None)
+    if key is None:
+        raise UsageError("--previous: the previous copy is checked with the site's key: give --sign-key "
+                         "(or --previous-key PUBFILE)")
+    return load_previous(options.previous, key)
+
+
+def record_files(site: Site, previous: Previous | None, key: SecretKey | None) -> dict[str, bytes]:
+    """The feed of tier changes, and the public key consumers pin (issue #17), by output path."""
+    files = feed_files(site, changes(site, previous))
+    if key is not None:
+        files[PUBLIC_KEY] = key.public.text().encode("ascii")
+    return files
 
 
 def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: int, options: BuildOptions,

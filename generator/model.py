@@ -31,6 +31,8 @@ class SiteConfig:
     language: str
     base_url: str | None
     languages: tuple[str, ...]
+    valid_days: int = 7  # a copy is current for a week after its as-of date: see docs/verifying.md
+    changes_days: int = 90  # the feed's window
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,10 @@ class Verification:
     method: str
     revoked: bool
     source: Source
+    revoked_on: date | None = None  # None with revoked: the feed dates it from the first build that saw it
+
+    def revoked_as_of(self, as_of: date) -> bool:
+        return self.revoked and (self.revoked_on is None or self.revoked_on <= as_of)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ Read this next to the FAQ page "What the badges mean":
   company register lists for the company the business names.
 * **verified** — confirmed, *and* a verification record of the directory
   operator names this business and this exact number, is current
-  (``verified_on <= as_of < expires``) and not revoked, *and* the business
+  (``verified_on <= as_of < expires``) and not revoked (on or before ``as_of``), *and* the business
   has a logo to show beside the green badge.
 * **unverified** — everything else: the business merely has an account.
 
@@ -114,7 +114,7 @@ def _register_evidence(business: Business, entry: RegisterEntry | None) -> tuple
 def _why_record_does_not_count(record: Verification, business: Business, as_of: date) -> Reason | None:
     if record.whatsapp != business.whatsapp:
         return Reason("verification_other_number", record.source, (("number", record.whatsapp),), warning=True)
-    if record.revoked:
+    if record.revoked_as_of(as_of):
         return Reason("verification_revoked", record.source, (("verified_on", record.verified_on.isoformat()),),
                       warning=True)
     if as_of < record.verified_on:

@@ -41,6 +41,7 @@ from pathlib import Path
 from ..publish.api import business_json
 from ..render.compiled_cache import reuse_compiled
 from ..diagnostics import BuildFailed, Diagnostic, errors_in
+from ..record.manifest import STATUS, status_json, validity
 from .livecontent import ContentCache, Stamp, stamp_of
 from .livejson import LiveBusinessesJson
 from ..search.live import search_edit
@@ -201,6 +202,8 @@ class IncrementalBuilder:
         self.static = self._static_files()
         for path, data in self.static.items():
             staging.write_bytes(path, data)
+        # what the stale-copy banner reads; site.yaml edits rebuild in full, so it is written only here
+        staging.write_bytes(STATUS, status_json(validity(site.as_of, site.config.valid_days)))
 
     # -- updates -----------------------------------------------------------
 

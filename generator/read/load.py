@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import phones
-from ..diagnostics import ContentError, Diagnostic
+from ..diagnostics import ContentError, Diagnostic, errors_in
 from .fields import (BUSINESS_FIELDS, FAQ_FIELDS, FORBIDDEN_BUSINESS_KEYS, MAX_FAQ, REGISTER_FIELDS, SITE_FIELDS,
                      VERIFICATION_FIELDS, Field)
 from .logos import check_logo_path, read_logo
@@ -84,10 +84,17 @@ def read_site(content_dir: Path) -> tuple[SiteConfig | None, str, list[Diagnosti
     base_url = record.get("base_url")
     if base_url and not base_url.endswith("/"):
         base_url += "/"
+    windows = {}
+    for name, default in (("valid_days", 7), ("changes_days", 90)):
+        windows[name] = record.get(name, default)
+        if not 1 <= windows[name] <= 3660:
+            problems.append(ContentError("site.yaml", record.lines[name], f"{name}: must be a number of days from 1 to 3660"))
+    if errors_in(problems):
+        return None, region, problems
     return SiteConfig(
         title=record.get("title"), description=record.get("description", ""),
         default_region=region, language=languages[0],
-        base_url=base_url, languages=languages,
+        base_url=base_url, languages=languages, **windows,
     ), region, problems
 
 
@@ -177,13 +184,17 @@ def load_verification_file(path: Path, rel: str, region: str) -> FileResult:
         if not record.complete(VERIFICATION_FIELDS):
             result.unread = True
             continue
+        if record.get("revoked") is False and record.get("revoked_on") is not None:
+            result.diagnostics.append(ContentError(rel, record.lines["revoked"], "revoked: is false but revoked_on gives a date; remove one"))
+            continue
         if record.get("expires") <= record.get("verified_on"):
             result.diagnostics.append(ContentError(rel, record.lines["expires"], "expires: must be after verified_on"))
             continue
         result.verifications.append(Verification(
             business=record.get("business"), whatsapp=record.get("whatsapp"), verified_on=record.get("verified_on"),
-            expires=record.get("expires"), method=record.get("method", ""), revoked=record.get("revoked", False),
-            source=Source(rel, record.line)))
+            expires=record.get("expires"), method=record.get("method", ""),
+            revoked=record.get("revoked", record.get("revoked_on") is not None), source=Source(rel, record.line),
+            revoked_on=record.get("revoked_on")))
     return result
 
 

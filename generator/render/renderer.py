@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -30,6 +30,9 @@ from ..cache.pages import PageKeys, cached_page
 from ..cache.store import DiskStore, Store
 from ..decide.tiers import TIER_ORDER, Tier
 from .views import BusinessView, CategoryView, Language, business_view, category_views, cities
+
+if TYPE_CHECKING:
+    from ..record.minisign import PublicKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,7 @@ class Renderer:
         for env in self.envs.values():
             env.globals["partial_cached"] = self._partial_cached
             env.globals["partial_each"] = self._partial_each
+        self.publish_key(None)
         self.categories = category_views(site)
         self._cities: tuple[str, ...] | None = None
         self._site_views: dict[str, SiteView] = {}
@@ -87,6 +91,11 @@ class Renderer:
         self._templates: dict[tuple[str, str], jinja2.Template] = {}
         self.page_keys = (PageKeys(files_digest(template_dirs(user_templates)), self.envs, self.site_view)
                           if isinstance(self.store, DiskStore) else None)
+
+    def publish_key(self, key: "PublicKey | None") -> None:
+        """The site's signing key, in FAQ pages' context as ``signing_key`` (its id, base64 and file), so the
+        page about checking a copy can show it; part of the context, so of the build cache's page key."""
+        self.signing_key = {"id": key.id_hex, "base64": key.base64(), "href": "minisign.pub"} if key else None
 
     def template(self, name: str, lang: str) -> jinja2.Template:
         """One compiled template per page kind and language, reused for every page."""
@@ -267,6 +276,7 @@ class Renderer:
     def _page_faq(self, page: Page, language: Language) -> dict[str, Any]:
         faq = next(f for f in faq_for_language(self.site, page.lang) if f.slug == page.key)
         return {"faq": {"title": faq.title, "slug": faq.slug, "body": render_markdown(faq.body)},
+                "signing_key": self.signing_key,
                 **self._page_faq_index(page, language)}
 
     def _page_lookup(self, page: Page, language: Language) -> dict[str, Any]:
