@@ -133,10 +133,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from .build import load_site, resolve_as_of
+    from .faq_topics import defaults_in_use
 
     site, warnings = load_site(args.content, resolve_as_of(args.as_of), args.strict)
     _print_diagnostics(warnings)
     counts = ", ".join(f"{n} {tier}" for tier, n in site.tier_counts().items())
+    defaults = defaults_in_use(site.faq)
+    if defaults:
+        used = "; ".join(f"{topic} ({', '.join(langs)})" for topic, langs in defaults.items())
+        print(f"FAQ topics shown with the built-in page: {used} (write a page with 'topic: <name>' to replace one)")
     print(f"{args.content}: {len(site.entries)} businesses ({counts}); {len(warnings)} warnings; no errors")
     return 0
 

@@ -51,7 +51,7 @@ def read_content(content_dir: Path, jobs: int = 1) -> tuple[Content | None, list
     register, problems = crosscheck.check_register(merged.register)
     diagnostics += problems
     diagnostics += crosscheck.check_verifications(merged.verifications, businesses)
-    faq, problems = crosscheck.check_faq(faq_pages)
+    faq, problems = crosscheck.check_faq(faq_pages, site.languages)
     diagnostics += problems
     if errors_in(diagnostics):
         return None, diagnostics

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from .diagnostics import ContentError, ContentWarning, Diagnostic
+from .faq_topics import assign_topics, with_defaults
 from .model import Business, FaqPage, RegisterEntry, Verification
 
 
@@ -61,7 +62,9 @@ def check_verifications(records: Iterable[Verification], businesses: list[Busine
             for r in records if r.business not in ids]
 
 
-def check_faq(pages: Iterable[FaqPage]) -> tuple[list[FaqPage], list[Diagnostic]]:
+def check_faq(pages: Iterable[FaqPage], languages: tuple[str, ...]) -> tuple[list[FaqPage], list[Diagnostic]]:
+    """One page per file name and language, one per topic and language, and the built-in page of
+    every topic a language has none for (see :mod:`generator.faq_topics`)."""
     seen: dict[tuple[str, str | None], FaqPage] = {}
     problems: list[Diagnostic] = []
     for page in pages:
@@ -70,4 +73,5 @@ def check_faq(pages: Iterable[FaqPage]) -> tuple[list[FaqPage], list[Diagnostic]
             problems.append(ContentError(page.source.path, 1, f"FAQ page '{page.slug}' is already defined by {seen[key].source.path}"))
             continue
         seen[key] = page
-    return sorted(seen.values(), key=lambda p: (p.order, p.slug, p.lang or "")), problems
+    named, more = assign_topics(list(seen.values()))
+    return with_defaults(named, languages), problems + more

@@ -47,7 +47,7 @@ from .livesearch import search_edit
 from .livesite import Evidence, LiveSite
 from .livewrite import TEMP_PREFIX, Served, sync
 from .memory import collector_paused
-from .pages import PAGE_SIZE, Page, faq_for_language, page_count, plan_pages
+from .pages import PAGE_SIZE, Page, faq_for_language, faq_topic_slugs, page_count, plan_pages
 from .publishing import business_files, write_publishing_files
 from .render import Renderer, render_pages
 from .search.from_site import category_names, search_records
@@ -237,6 +237,8 @@ class IncrementalBuilder:
         applied = self.live.apply(evidence, cache.dirty_ids(), self.as_of)
         if applied.live is None:
             return Update(False, False, applied.errors)
+        if _topic_slugs(self.live.site) != _topic_slugs(applied.live.site):
+            return self.build()  # every page links to the FAQ topics' pages: a renamed one moves every link
         try:
             return self._publish(applied.live, applied.changed, applied.warnings, started, defer_search)
         except BuildFailed as failed:
@@ -552,6 +554,10 @@ class _Rendered:
     def discard(self) -> None:
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _topic_slugs(site: Site) -> list[dict[str, str]]:
+    return [faq_topic_slugs(site, lang) for lang in site.config.languages]
 
 
 def _listing(site: Site, page: Page) -> tuple[str, ...]:

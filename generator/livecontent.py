@@ -272,7 +272,7 @@ class ContentCache:
         problems += errors_in(self._register_problems)
         for _, _, faq_problems in self.faq_files.values():
             problems += errors_in(faq_problems)
-        problems += errors_in(crosscheck.check_faq(self.faq_pages_read())[1])
+        problems += errors_in(crosscheck.check_faq(self.faq_pages_read(), self.config.languages)[1])
         return sorted(problems)
 
     def dirty_ids(self) -> set[str]:
@@ -304,7 +304,8 @@ class ContentCache:
         return [page for _, page, _ in (self.faq_files[rel] for rel in sorted(self.faq_files)) if page]
 
     def faq(self) -> tuple[FaqPage, ...]:
-        return tuple(crosscheck.check_faq(self.faq_pages_read())[0])
+        assert self.config is not None
+        return tuple(crosscheck.check_faq(self.faq_pages_read(), self.config.languages)[0])
 
     def content(self) -> Content:
         """The whole content, as :func:`generator.content.read_content` returns it (for a first, full build)."""

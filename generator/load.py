@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import phones
 from .diagnostics import ContentError, Diagnostic
+from .faq_topics import unknown_topic
 from .fields import (BUSINESS_FIELDS, FAQ_FIELDS, FORBIDDEN_BUSINESS_KEYS, MAX_FAQ, REGISTER_FIELDS, SITE_FIELDS,
                      VERIFICATION_FIELDS, Field)
 from .logos import check_logo_path, read_logo
@@ -180,10 +181,15 @@ def load_faq_page(path: Path, rel: str) -> tuple[FaqPage | None, list[Diagnostic
     message = check_text(body, MAX_FAQ, multiline=True) or check_markdown(body)
     if message:
         problems.append(ContentError(rel, text.count("\n", 0, match.end()) + 1, f"body: {message}"))
-    if record is None or message:
+    topic = record.get("topic") if record is not None else None
+    topic_problem = unknown_topic(topic) if topic is not None else None
+    if topic_problem:
+        problems.append(ContentError(rel, record.lines["topic"], f"topic: {topic_problem}"))
+    if record is None or message or topic_problem:
         return None, problems
     return FaqPage(slug=named["slug"], lang=named["lang"], title=record.get("title"), order=record.get("order", 0),
-                   body=body, source=Source(rel, 1)), problems
+                   body=body, source=Source(rel, 1), topic=topic,
+                   topic_line=record.lines["topic"] if topic else 0), problems
 
 
 

@@ -91,6 +91,9 @@ class FaqPage:
     order: int
     body: str  # Markdown
     source: Source
+    topic: str | None = None  # the page templates link to by this name (see generator/faq_topics.py)
+    default: bool = False  # a built-in page, standing in for one the content folder does not have
+    topic_line: int = 0  # the line of ``topic:`` in the front matter, for diagnostics
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,8 @@ from .diagnostics import Diagnostic
 from .parallel import POOL_FROM, Work, chunks, run_work
 from .write import WriteStats, Written, write_file
 from .publishing import business_page_extras
-from .pages import (PAGE_SIZE, Page, business_page, faq_for_language, language_prefix, page_count, page_languages,
+from .faq_topics import unknown_topic
+from .pages import (PAGE_SIZE, Page, business_page, faq_for_language, faq_topic_slugs, language_prefix, page_count, page_alternates,
                     paginated_path)
 from .markup import render_markdown
 from .site import Site
@@ -71,9 +72,11 @@ class Renderer:
         self._partials: dict[tuple[str, str, str], Markup] = {}
         self._business_partials: dict[str, dict[tuple[str, str, str], Markup]] = {}  # id → (name, lang, root) → HTML
         self._card_kinds: set[tuple[str, str]] = set()  # the (partial, lang) pairs in there
+        self._faq_slugs = {lang: faq_topic_slugs(site, lang) for lang in site.config.languages}
         for env in self.envs.values():
             env.globals["partial_cached"] = self._partial_cached
             env.globals["partial_each"] = self._partial_each
+            env.globals["faq_url"] = self._faq_url
         self.categories = category_views(site)
         self._cities: tuple[str, ...] | None = None
         self._site_views: dict[str, SiteView] = {}
@@ -101,6 +104,19 @@ class Renderer:
             if self.remember_cards:
                 cache[business_id] = view
         return view
+
+    @jinja2.pass_context
+    def _faq_url(self, context: jinja2.runtime.Context, topic: str) -> str:
+        """``{{ faq_url("badges") }}``: the page of a FAQ topic in the page's language, relative to the page.
+
+        Templates link to FAQ pages by topic, never by file name: the operator names files freely,
+        and a topic with no page of theirs has the built-in one (:mod:`generator.faq_topics`).
+        """
+        slug = self._faq_slugs[context["lang"]].get(topic)
+        if slug is None:
+            raise ValueError(f"faq_url: {unknown_topic(topic) or f'no page for topic {topic!r}'}")
+        home = context.get("home")
+        return f"{context['root'] if home is None else home}faq/{slug}/index.html"
 
     @jinja2.pass_context
     def _partial_cached(self, context: jinja2.runtime.Context, name: str, business: BusinessView | None = None) -> Markup:
@@ -198,7 +214,7 @@ class Renderer:
         context: dict[str, Any] = {
             "root": page.root, "home": page.root + prefix, "site": self.site_view(page.lang), "page_path": site_path,
             "lang": page.lang, "badges": {t.value: language.badges[t] for t in TIER_ORDER},
-            "alternates": [Alternate(lang, language_prefix(self.site, lang) + site_path) for lang in page_languages(self.site, page)],
+            "alternates": [Alternate(lang, language_prefix(self.site, lang) + path) for lang, path in page_alternates(self.site, page)],
             "canonical": (self.site.config.base_url + page.path.removesuffix("index.html")) if self.site.config.base_url else None,
         }
         handler = getattr(self, f"_page_{page.kind}")
