@@ -16,6 +16,8 @@ from pathlib import Path
 
 from .api import write_businesses_json
 from .content import read_content
+from .link_check import broken_links, content_links
+from .links import Findings, planned_targets
 from .diagnostics import BuildFailed, Diagnostic, UsageError, errors_in
 from .memory import collector_paused
 from .pages import Page, plan_pages
@@ -107,21 +109,22 @@ def build(options: BuildOptions, progress: Progress | None = None,
     site, warnings = load_site(options.content, options.as_of, options.strict, options.jobs, progress)
     pages = plan_pages(site, businesses=False)  # the business pages are made by the workers
     page_total = len(pages) + len(site.entries) * len(site.config.languages)
-    renderer = Renderer(site, options.templates)
+    renderer = Renderer(site, options.templates, links=planned_targets(site, pages, static_paths(options.templates)))
     staging = Staging(options.output)
     try:
         progress.stage("rendering pages", page_total)
-        _write_site(site, renderer, pages, page_total, options, staging, progress)
+        findings = _write_site(site, renderer, pages, page_total, options, staging, progress)
+        warnings += _check_links(site, findings, options, staging.dir)
         staging.commit()
     except BaseException:
         staging.discard()
         raise
     return BuildResult(staging.stats.files, staging.stats.bytes, page_total, site.tier_counts(),
-                       tuple(warnings), clock() - started)
+                       tuple(sorted(warnings)), clock() - started)
 
 
 def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: int, options: BuildOptions,
-                staging: Staging, progress: Progress) -> None:
+                staging: Staging, progress: Progress) -> Findings:
     """Stage 5: every page and data file, by one pool of workers.
 
     The site-wide files (search and lookup indexes, ``api/businesses.json``,
@@ -139,10 +142,13 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: i
     work += business_file_work(site, target, options.jobs)  # contact cards and badges (issue #7)
     shared = {"site": site, "renderer": renderer}
     problems: list[Diagnostic] = []
+    findings = Findings()
     for done in run_work(work, shared, options.jobs, min_items=2 if page_total >= POOL_FROM else 10**9):
         staging.stats.add(done.stats)
         progress.advance(done.pages)
         problems += done.problems
+        if done.links:
+            findings.add(done.links)
         if problems:
             raise BuildFailed(problems)
     for listed in site.entries.values():
@@ -154,3 +160,22 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: i
         staging.copy_tree(user_static, "static")
         overridden = {f"static/{p.relative_to(user_static).as_posix()}" for p in user_static.rglob("*") if p.is_file()}
     staging.copy_tree(builtin_dir("templates") / "static", "static", skip=overridden)
+    return findings
+
+
+def static_paths(templates: Path | None) -> list[str]:
+    """The assets the build copies into ``static/``: the built-in ones and the ``--templates`` folder's."""
+    folders = [builtin_dir("templates") / "static"] + ([templates / "static"] if templates else [])
+    return sorted({f"static/{p.relative_to(f).as_posix()}" for f in folders if f.is_dir() for p in f.rglob("*") if p.is_file()})
+
+
+def _check_links(site: Site, findings: Findings, options: BuildOptions, site_dir: Path) -> list[Diagnostic]:
+    """Stage 6: a broken link a template wrote fails the build at that template's line; one the
+    content's Markdown wrote is a warning at its file and line (an error with ``--strict``)."""
+    broken = broken_links(site, findings, options.templates, [site_dir])
+    if broken:
+        raise BuildFailed(broken)
+    warnings = content_links(site, [site_dir])
+    if options.strict and warnings:
+        raise BuildFailed([Diagnostic(w.path, w.line, w.message, "error") for w in warnings])
+    return warnings

@@ -137,6 +137,7 @@ def _business(record: Record, rel: str, has_logo: bool) -> Business:
         website=get("website", ""), email=get("email", ""), address=get("address", ""),
         logo=get("logo") if has_logo else None, description=get("description", ""),
         source=Source(rel, record.line), whatsapp_source=Source(rel, record.lines["whatsapp"]),
+        description_line=record.lines.get("description", 0),
     )
 
 
@@ -178,9 +179,10 @@ def load_faq_page(path: Path, rel: str) -> tuple[FaqPage | None, list[Diagnostic
     record, more = read_record(raw, FAQ_FIELDS, rel, "ZZ", what="front matter", line=1) if not problems else (None, [])
     problems += more
     body = text[match.end():]
+    body_line = text.count("\n", 0, match.end()) + 1
     message = check_text(body, MAX_FAQ, multiline=True) or check_markdown(body)
     if message:
-        problems.append(ContentError(rel, text.count("\n", 0, match.end()) + 1, f"body: {message}"))
+        problems.append(ContentError(rel, body_line, f"body: {message}"))
     topic = record.get("topic") if record is not None else None
     topic_problem = unknown_topic(topic) if topic is not None else None
     if topic_problem:
@@ -189,7 +191,7 @@ def load_faq_page(path: Path, rel: str) -> tuple[FaqPage | None, list[Diagnostic
         return None, problems
     return FaqPage(slug=named["slug"], lang=named["lang"], title=record.get("title"), order=record.get("order", 0),
                    body=body, source=Source(rel, 1), topic=topic,
-                   topic_line=record.lines["topic"] if topic else 0), problems
+                   topic_line=record.lines["topic"] if topic else 0, body_line=body_line), problems
 
 
 

@@ -23,6 +23,7 @@ from .publishing import business_page_extras
 from .faq_topics import unknown_topic
 from .pages import (PAGE_SIZE, Page, business_page, faq_for_language, faq_topic_slugs, language_prefix, page_count, page_alternates,
                     paginated_path)
+from .links import Findings, Scanner, Targets
 from .markup import render_markdown
 from .site import Site
 from .templates import make_environment, template_diagnostic
@@ -63,12 +64,17 @@ class Alternate:
 
 
 class Renderer:
-    def __init__(self, site: Site, user_templates: Path | None, remember_cards: bool = False) -> None:
-        """``remember_cards``: keep every business's rendered listing card for the next renderer (live preview)."""
+    def __init__(self, site: Site, user_templates: Path | None, remember_cards: bool = False,
+                 links: Targets | None = None, trace_links: bool = False) -> None:
+        """``remember_cards``: keep every business's rendered listing card for the next renderer (live preview).
+        ``links``: check every rendered page's internal links against these (:mod:`generator.links`).
+        ``trace_links``: mark where links were written, to locate a broken one (:mod:`generator.link_origins`)."""
         self.site = site
         self.remember_cards = remember_cards
+        self.scanner = Scanner(links) if links is not None else None
         self.languages = {lang: Language(lang, site.config.languages[0]) for lang in site.config.languages}
-        self.envs = {lang: make_environment(user_templates, language.catalogue) for lang, language in self.languages.items()}
+        self.envs = {lang: make_environment(user_templates, language.catalogue, trace_links)
+                     for lang, language in self.languages.items()}
         self._partials: dict[tuple[str, str, str], Markup] = {}
         self._business_partials: dict[str, dict[tuple[str, str, str], Markup]] = {}  # id → (name, lang, root) → HTML
         self._card_kinds: set[tuple[str, str]] = set()  # the (partial, lang) pairs in there
@@ -289,21 +295,24 @@ def business_page_work(site: Site, target: Path, dirs: list[Path], jobs: int) ->
 
 
 def render_pages(renderer: Renderer, pages: list[Page], target: Path, jobs: int, dirs: list[Path], progress=None,
-                 min_pages: int = POOL_FROM) -> tuple[WriteStats, list[Diagnostic]]:
-    """Render and write every page into ``target``; template failures come back as diagnostics.
+                 min_pages: int = POOL_FROM) -> tuple[WriteStats, list[Diagnostic], Findings]:
+    """Render and write every page into ``target``; template failures come back as diagnostics, and
+    the links left to check (when the renderer checks links) as findings.
 
     Fewer than ``min_pages`` are rendered in this process: a pool would cost more than it saves.
     """
-    stats, problems = WriteStats(), []
+    stats, problems, findings = WriteStats(), [], Findings()
     work = page_work(pages, target, dirs, jobs)
     for done in run_work(work, {"renderer": renderer}, jobs, min_items=2 if len(pages) >= min_pages else 10**9):
         stats.add(done.stats)
         problems += done.problems
+        if done.links:
+            findings.add(done.links)
         if progress:
             progress(done.pages)
         if problems:
             break
-    return stats, problems
+    return stats, problems, findings
 
 
 def _render_batch(shared: dict[str, Any], task: tuple[list[Page], str, list[Path]]) -> Written:
@@ -322,5 +331,7 @@ def _render_and_write(renderer: Renderer, pages: list[Page], target: Path, dirs:
             html = renderer.render(page)
         except Exception as exc:  # a user's template can fail in any way; report where
             return Written(stats, len(pages), (template_diagnostic(exc, dirs),))
+        if renderer.scanner is not None:
+            renderer.scanner.scan(page, html)
         write_file(target, page.path, html.encode("utf-8"), stats)
-    return Written(stats, len(pages))
+    return Written(stats, len(pages), links=renderer.scanner.take() if renderer.scanner is not None else None)

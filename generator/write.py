@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .diagnostics import Diagnostic, UsageError
 
@@ -40,6 +41,7 @@ class Written:
     stats: WriteStats
     pages: int = 0
     problems: tuple[Diagnostic, ...] = ()
+    links: Any = None  # links.Findings left to check by the parent, if any
 
 
 def check_output_location(content: Path, output: Path) -> None:
