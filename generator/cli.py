@@ -141,9 +141,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from .build import load_site, resolve_as_of
+    from .publish.link_check import planned_content_links
     from .read.faq_topics import defaults_in_use
 
     site, warnings = load_site(args.content, resolve_as_of(args.as_of), args.strict)
+    warnings = sorted(warnings + planned_content_links(site, args.strict))
     _print_diagnostics(warnings)
     counts = ", ".join(f"{n} {tier}" for tier, n in site.tier_counts().items())
     defaults = defaults_in_use(site.faq)

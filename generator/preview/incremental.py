@@ -49,6 +49,7 @@ from .livewrite import TEMP_PREFIX, Served, sync
 from ..engine.memory import collector_paused
 from ..render.pages import PAGE_SIZE, Page, faq_for_language, faq_topic_slugs, page_count, plan_pages
 from ..publish.files import business_files, write_publishing_files
+from ..read.load import unread_warnings
 from ..publish.link_check import broken_links, content_links
 from ..publish.links import Findings, Targets, planned_targets, static_paths
 from ..render.renderer import Renderer, render_pages
@@ -130,6 +131,7 @@ class IncrementalBuilder:
             if errors:
                 return Update(False, True, tuple(errors))
             site, diagnostics = assemble_site(self.cache.content(), self.as_of, self.jobs)
+            diagnostics += unread_warnings(self.cache.dir)
         if site is None or errors_in(diagnostics):
             return Update(False, True, tuple(sorted(errors_in(diagnostics))))
         pages = plan_pages(site)

@@ -21,7 +21,7 @@ from pathlib import Path
 from ..check import crosscheck
 from ..check.crosscheck import id_key
 from ..diagnostics import Diagnostic, errors_in
-from ..read.load import FileResult, content_files, load_faq_page, load_site, read_file
+from ..read.load import READ_SUFFIXES, FileResult, content_files, load_faq_page, load_site, read_file
 from ..model import Business, Content, FaqPage, Logo, RegisterEntry, SiteConfig, Verification
 from ..engine.parallel import map_in_processes
 
@@ -155,7 +155,7 @@ class ContentCache:
             rel = path.relative_to(base).as_posix()
             parts = rel.split("/")
             if len(parts) == 2 and parts[0] in FOLDERS:
-                listed = path.suffix in (".yaml", ".yml") and not path.name.startswith(".")
+                listed = path.name.endswith(READ_SUFFIXES[parts[0]]) and not path.name.startswith(".")
                 found[rel] = (FOLDERS[parts[0]] if listed and os.path.isfile(path) else "", self.dir / rel)
         return found
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .content_links import content_link_warnings
-from ..diagnostics import Diagnostic
+from ..diagnostics import BuildFailed, Diagnostic
 from ..render.link_origins import locate
-from .links import Findings, check_on_disk, ids_on
+from .links import Findings, check_on_disk, ids_on, planned_targets, static_paths
 from ..render.renderer import Renderer
 from ..decide.site import Site
 
@@ -29,3 +29,15 @@ def content_links(site: Site, site_dirs: list[Path]) -> list[Diagnostic]:
     """Warnings, at the content file and line, for Markdown links to pages of this site that do not exist."""
     return content_link_warnings(site, lambda path: any((d / path).is_file() for d in site_dirs),
                                  lambda path: ids_on(site_dirs, path))
+
+
+def planned_content_links(site: Site, strict: bool = False) -> list[Diagnostic]:
+    """:func:`content_links` before anything is built (``badgedir check``): against the pages the
+    build would write; anchors are not checked, as no page is rendered."""
+    from ..render.pages import plan_pages  # noqa: PLC0415 - only `check` needs the plan here
+
+    targets = planned_targets(site, plan_pages(site, businesses=False), static_paths(None))
+    warnings = content_link_warnings(site, targets.known)
+    if strict and warnings:
+        raise BuildFailed([Diagnostic(w.path, w.line, w.message, "error") for w in warnings])
+    return warnings

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..check import crosscheck
 from ..diagnostics import Diagnostic, errors_in
-from .load import FileResult, content_files, load_faq_page, load_site, read_file
+from .load import FileResult, content_files, load_faq_page, load_site, read_file, unread_warnings
 from ..model import Content
 from ..engine.parallel import map_in_processes
 from ..cache.reads import cached_read
@@ -26,6 +26,7 @@ def read_content(content_dir: Path, jobs: int = 1, store: Store | None = None) -
     if site is None:
         return None, diagnostics
     region = site.default_region
+    diagnostics += unread_warnings(content_dir)
     tasks = [("business", p, region) for p in content_files(content_dir, "businesses")]
     tasks += [("register", p, region) for p in content_files(content_dir, "register")]
     tasks += [("verification", p, region) for p in content_files(content_dir, "verifications")]
