@@ -245,3 +245,31 @@ def test_the_example_content_uses_no_default(tmp_path: Path, capsys: pytest.Capt
     shutil.copytree(Path(__file__).resolve().parents[1] / "content", content)
     assert main(["check", "--content", str(content), "--as-of", AS_OF.isoformat()]) == 0
     assert "built-in page" not in capsys.readouterr().out
+
+
+# --- the sub-path crawl over each shape finds no broken link -----------------------------------
+
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_the_sub_path_crawl_finds_no_broken_link(tmp_path: Path, name: str) -> None:
+    import http.server
+    import threading
+
+    from browser.test_subpath import PREFIX, _SubPathHandler, crawl
+
+    output = tmp_path / "output"
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (_SubPathHandler,), {"site": output}))
+    url = f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    site = TWO_LANGUAGES.replace("base_url: https://dir.example.org/", f"base_url: {url}")
+    build_site(make_content(tmp_path, {**THREE_TIERS, "site.yaml": site, **VARIANTS[name]}), output)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        status, linked_from = crawl(url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    broken = {page: sorted(linked_from[page])[:3] for page, code in status.items() if code != 200}
+    assert broken == {}
+    reached = {page[len(url):] for page in status}
+    assert {"faq/index.html", "es/faq/index.html", "b/brisa/index.html", "es/b/brisa/index.html"} <= reached
+    assert sum(page.startswith(("faq/", "es/faq/")) for page in reached) >= 2 * (len(TOPICS) + 1)
