@@ -49,6 +49,7 @@ class BuildOptions:
     strict: bool = False
     jobs: int = field(default_factory=default_jobs)
     cache: Path | None = None  # the build cache's folder; None: build cold, read and write no cache
+    check_links: bool = True  # False only to measure what checking costs (benchmarks/link_check.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,13 +116,14 @@ def build(options: BuildOptions, progress: Progress | None = None,
     site, warnings = load_site(options.content, options.as_of, options.strict, options.jobs, progress, store)
     pages = plan_pages(site, businesses=False)  # the business pages are made by the workers
     page_total = len(pages) + len(site.entries) * len(site.config.languages)
-    renderer = Renderer(site, options.templates, store=store,
-                        links=planned_targets(site, pages, static_paths(options.templates)))
+    targets = planned_targets(site, pages, static_paths(options.templates)) if options.check_links else None
+    renderer = Renderer(site, options.templates, store=store, links=targets)
     staging = Staging(options.output)
     try:
         progress.stage("rendering pages", page_total)
         findings = _write_site(site, renderer, pages, page_total, options, staging, progress)
-        warnings += _check_links(site, findings, options, staging.dir)
+        if options.check_links:
+            warnings += _check_links(site, findings, options, staging.dir)
         removed = staging.removed()
         staging.commit()
     except BaseException:
