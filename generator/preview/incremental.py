@@ -49,6 +49,7 @@ from .livewrite import TEMP_PREFIX, Served, sync
 from ..engine.memory import collector_paused
 from ..render.pages import PAGE_SIZE, Page, faq_for_language, faq_topic_slugs, page_count, plan_pages
 from ..publish.files import business_files, write_publishing_files
+from ..cache.store import Store
 from ..read.load import unread_warnings
 from ..publish.link_check import broken_links, content_links
 from ..publish.links import Findings, Targets, planned_targets, static_paths
@@ -93,14 +94,18 @@ class Update:
 class IncrementalBuilder:
     """Builds a site into ``output`` and keeps it up to date with its content and templates."""
 
-    def __init__(self, content: Path, output: Path, as_of: date, templates: Path | None = None, jobs: int = 1) -> None:
+    def __init__(self, content: Path, output: Path, as_of: date, templates: Path | None = None, jobs: int = 1,
+                 store: Store | None = None) -> None:
+        """``store``: the build cache, shared with ``badgedir build``, so a restarted preview renders only what
+        changed since the last build or preview, and leaves the cache warm for the next build."""
         check_output_location(content, output)
+        self.store = store if store is not None else Store()
         self.content_dir = content
         self.output = output.resolve()
         self.templates = templates
         self.as_of = as_of
         self.jobs = jobs
-        self.cache = ContentCache(content, jobs)
+        self.cache = ContentCache(content, jobs, self.store)
         self.live: LiveSite | None = None
         self.template_stamps: dict[str, Stamp | None] = {}
         self.pending_templates: set[str] = set()
@@ -135,7 +140,7 @@ class IncrementalBuilder:
         if site is None or errors_in(diagnostics):
             return Update(False, True, tuple(sorted(errors_in(diagnostics))))
         pages = plan_pages(site)
-        renderer = Renderer(site, self.templates, remember_cards=True, links=self._targets(site, pages))
+        renderer = Renderer(site, self.templates, remember_cards=True, store=self.store, links=self._targets(site, pages))
         reuse_compiled(renderer)
         for name, lang in sorted({(page.template, page.lang) for page in pages}):
             renderer.template(name, lang)  # compiled once here, for the workers and for every later update
@@ -264,7 +269,8 @@ class IncrementalBuilder:
             indexes.propose(search_edit(old_site, site, changed))  # a helper starts on it while the pages are planned
         try:
             others = {page.path: page for page in plan_pages(replace(site, entries={}))}
-            renderer = Renderer(site, self.templates, remember_cards=True, links=self._targets(site, list(others.values())))
+            renderer = Renderer(site, self.templates, remember_cards=True, store=self.store,
+                                links=self._targets(site, list(others.values())))
             reuse_compiled(renderer)  # templates unchanged since the last update are not compiled again
             reads = {} if self.pending_templates else self.reads
             views = _Views(self.renderer, renderer)
@@ -408,12 +414,12 @@ class IncrementalBuilder:
         html = {}
         for page in pages:
             try:
-                text = renderer.render(page)
+                data = renderer.render_bytes(page)
             except Exception as exc:  # a user's template can fail in any way; report where
                 raise BuildFailed([template_diagnostic(exc, template_dirs(self.templates))]) from None
             if renderer.scanner is not None:
-                renderer.scanner.scan(page, text)
-            html[page.path] = text.encode("utf-8")
+                renderer.scanner.scan(page, data.decode("utf-8"))
+            html[page.path] = data
         return _Rendered(html, None, [], (renderer.scanner.take() if renderer.scanner else None) or Findings())
 
     def _targets(self, site: Site, pages: list[Page]) -> Targets:
