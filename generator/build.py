@@ -16,6 +16,8 @@ from pathlib import Path
 
 from .cache.store import DiskStore, Store, open_store
 from .publish.api import write_businesses_json
+from .publish.link_check import broken_links, content_links
+from .publish.links import Findings, planned_targets, static_paths
 from .read.content import read_content
 from .diagnostics import BuildFailed, Diagnostic, UsageError, errors_in
 from .engine.memory import collector_paused
@@ -55,6 +57,7 @@ class BuildOptions:
     sign_key: SecretKey | None = None  # signs manifest.json (issue #17); without one it is written unsigned
     previous: str | None = None  # the published copy this build replaces: a folder or URL (--previous)
     previous_key: PublicKey | None = None  # checks ``previous``; default: the public half of ``sign_key``
+    check_links: bool = True  # False only to measure what checking costs (benchmarks/link_check.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,15 +130,18 @@ def build(options: BuildOptions, progress: Progress | None = None,
     record = record_files(site, previous.feed if previous else None, options.sign_key)
     pages = plan_pages(site, businesses=False)  # the business pages are made by the workers
     page_total = len(pages) + len(site.entries) * len(site.config.languages)
-    renderer = Renderer(site, options.templates, store=store)
+    targets = planned_targets(site, pages, static_paths(options.templates)) if options.check_links else None
+    renderer = Renderer(site, options.templates, store=store, links=targets)
     renderer.publish_key(options.sign_key.public if options.sign_key else None)
     renderer.prepare_cache(pages)
     staging = Staging(options.output)
     try:
         progress.stage("rendering pages", page_total)
-        _write_site(site, renderer, pages, page_total, options, staging, progress)
+        findings = _write_site(site, renderer, pages, page_total, options, staging, progress)
         for path, data in record.items():  # the feed and the public key, listed in the manifest like any file
             staging.write_bytes(path, data)
+        if options.check_links:
+            warnings += _check_links(site, findings, options, staging.dir)
         progress.stage("signing the manifest" if options.sign_key else "writing the manifest")
         valid = write_record(staging.dir, staging.write_bytes, site.config.valid_days, site.as_of, options.sign_key,
                              previous.copy if previous else None)  # last: it lists every other file
@@ -147,7 +153,7 @@ def build(options: BuildOptions, progress: Progress | None = None,
     store.prune()
     notes = tuple(n for n in (*store.notes, store.describe()) if n) if isinstance(store, DiskStore) else ()
     return BuildResult(staging.stats.files, staging.stats.bytes, page_total, site.tier_counts(),
-                       tuple(warnings), clock() - started, staging.stats.kept, removed, notes,
+                       tuple(sorted(warnings)), clock() - started, staging.stats.kept, removed, notes,
                        valid.version, valid.valid_until)
 
 
@@ -171,7 +177,7 @@ def record_files(site: Site, previous: Previous | None, key: SecretKey | None) -
 
 
 def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: int, options: BuildOptions,
-                staging: Staging, progress: Progress) -> None:
+                staging: Staging, progress: Progress) -> Findings:
     """Stage 5: every page and data file, by one pool of workers.
 
     The site-wide files (search and lookup indexes, ``api/businesses.json``,
@@ -189,12 +195,15 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: i
     work += business_file_work(site, target, options.jobs)  # contact cards and badges (issue #7)
     shared = {"site": site, "renderer": renderer}
     problems: list[Diagnostic] = []
+    findings = Findings()
     for done in run_work(work, shared, options.jobs, min_items=2 if page_total >= POOL_FROM else 10**9):
         staging.stats.add(done.stats)
         if done.cache is not None:
             renderer.store.add(done.cache)
         progress.advance(done.pages)
         problems += done.problems
+        if done.links:
+            findings.add(done.links)
         if problems:
             raise BuildFailed(problems)
     logos = {listed.logo.filename: listed.logo.data for listed in site.entries.values() if listed.logo is not None}
@@ -206,3 +215,16 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: i
         staging.copy_tree(user_static, "static")
         overridden = {f"static/{p.relative_to(user_static).as_posix()}" for p in user_static.rglob("*") if p.is_file()}
     staging.copy_tree(builtin_dir("templates") / "static", "static", skip=overridden)
+    return findings
+
+
+def _check_links(site: Site, findings: Findings, options: BuildOptions, site_dir: Path) -> list[Diagnostic]:
+    """Stage 6: a broken link a template wrote fails the build at that template's line; one the
+    content's Markdown wrote is a warning at its file and line (an error with ``--strict``)."""
+    broken = broken_links(site, findings, options.templates, [site_dir])
+    if broken:
+        raise BuildFailed(broken)
+    warnings = content_links(site, [site_dir])
+    if options.strict and warnings:
+        raise BuildFailed([Diagnostic(w.path, w.line, w.message, "error") for w in warnings])
+    return warnings

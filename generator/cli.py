@@ -217,10 +217,17 @@ def _cmd_verify(args: argparse.Namespace, _: Interruptions) -> int:
 
 def _cmd_check(args: argparse.Namespace, _: Interruptions) -> int:
     from .build import load_site, resolve_as_of
+    from .publish.link_check import planned_content_links
+    from .read.faq_topics import defaults_in_use
 
     site, warnings = load_site(args.content, resolve_as_of(args.as_of), args.strict)
+    warnings = sorted(warnings + planned_content_links(site, args.strict))
     _print_diagnostics(warnings)
     counts = ", ".join(f"{n} {tier}" for tier, n in site.tier_counts().items())
+    defaults = defaults_in_use(site.faq)
+    if defaults:
+        used = "; ".join(f"{topic} ({', '.join(langs)})" for topic, langs in defaults.items())
+        print(f"FAQ topics shown with the built-in page: {used} (write a page with 'topic: <name>' to replace one)")
     print(f"{shown(args.content)}: {len(site.entries)} businesses ({counts}); {len(warnings)} warnings; no errors")
     return 0
 

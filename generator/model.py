@@ -54,6 +54,7 @@ class Business:
     description: str | Mapping[str, str]  # Markdown, or Markdown per language
     source: Source
     whatsapp_source: Source
+    description_line: int = 0  # where ``description:`` was written (links in it are checked, issue #19)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,10 @@ class FaqPage:
     order: int
     body: str  # Markdown
     source: Source
+    topic: str | None = None  # the page templates link to by this name (see generator/faq_topics.py)
+    default: bool = False  # a built-in page, standing in for one the content folder does not have
+    topic_line: int = 0  # the line of ``topic:`` in the front matter, for diagnostics
+    body_line: int = 1  # the line the Markdown body starts on
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,6 +74,8 @@ VERIFICATION_FIELDS: tuple[Field, ...] = (
 FAQ_FIELDS: tuple[Field, ...] = (
     Field("title", "text", "Title of the FAQ page.", required=True, max_length=MAX_NAME),
     Field("order", "int", "Position in the FAQ list (smaller first)."),
+    Field("topic", "text", "The page the site's templates link to under this name: badges, "
+          "getting-confirmed-and-verified, impostors or staying-in-control (see docs/faq-topics.md).", max_length=64),
 )
 
 # Keys a business might be tempted to declare about itself.  Their hint says why not.

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import phones
-from ..diagnostics import ContentError, Diagnostic, errors_in
+from ..diagnostics import ContentError, ContentWarning, Diagnostic, errors_in
+from .faq_topics import unknown_topic
 from .fields import (BUSINESS_FIELDS, FAQ_FIELDS, FORBIDDEN_BUSINESS_KEYS, MAX_FAQ, REGISTER_FIELDS, SITE_FIELDS,
                      VERIFICATION_FIELDS, Field)
 from .logos import check_logo_path, read_logo
@@ -42,14 +43,49 @@ class FileResult:
     unread: bool = False  # a register or verification record was left out (with an error, or unread)
 
 
-def content_files(content_dir: Path, folder: str, suffixes: tuple[str, ...] = (".yaml", ".yml")) -> list[Path]:
-    """The files of one content folder, sorted so every build reads them in the same order."""
+# What the build reads in each data folder, by file name ending: the one place to extend with a new
+# format (a reader in read_file, then its suffix here).  Anything else there is not read, and said so.
+READ_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "businesses": (".yaml", ".yml"),
+    "register": (".yaml", ".yml"),
+    "verifications": (".yaml", ".yml"),
+    "faq": (".md",),
+}
+DATA_FOLDERS = ("businesses", "register", "verifications")  # where an unread file means unpublished data
+
+
+def content_files(content_dir: Path, folder: str, suffixes: tuple[str, ...] | None = None) -> list[Path]:
+    """The files of one content folder that the build reads, sorted so every build reads them in the same order."""
+    return folder_files(content_dir, folder, suffixes)[0]
+
+
+def folder_files(content_dir: Path, folder: str, suffixes: tuple[str, ...] | None = None) -> tuple[list[Path], list[str]]:
+    """The files of ``folder`` the build reads, and the names of the other entries there (hidden ones aside)."""
+    suffixes = READ_SUFFIXES[folder] if suffixes is None else suffixes
     base = content_dir / folder
     if not base.is_dir():
-        return []
+        return [], []
     with os.scandir(base) as entries:  # names sorted, not paths: 0.4 s less at 100,000 files, before any worker starts
-        names = sorted(e.name for e in entries if e.name.endswith(suffixes) and not e.name.startswith("."))
-    return [base / name for name in names]
+        shown = [e for e in entries if not e.name.startswith(".")]
+        names = sorted(e.name for e in shown if e.name.endswith(suffixes) and not e.is_dir())
+        other = sorted(e.name + ("/" if e.is_dir() else "") for e in shown
+                       if not e.name.endswith(suffixes) or e.is_dir())
+    return [base / name for name in names], other
+
+
+def unread_warnings(content_dir: Path) -> list[Diagnostic]:
+    """A warning for each file in businesses/, register/ or verifications/ the build does not read
+    (``register/companies.csv``, ``businesses/acme.yml.bak``): nobody should believe it was published."""
+    return [unread_warning(folder, name) for folder in DATA_FOLDERS for name in folder_files(content_dir, folder)[1]]
+
+
+def unread_warning(folder: str, name: str) -> Diagnostic:
+    read = " or ".join(READ_SUFFIXES[folder])
+    if name.endswith("/"):
+        return ContentWarning(f"{folder}/{name}", 0, f"not read: badgedir reads the {read} files directly in {folder}/, "
+                                                     "not folders inside it; nothing in this one is published")
+    return ContentWarning(f"{folder}/{name}", 0, f"not read: badgedir reads {read} files in {folder}/, so nothing in "
+                                                 "this one is published (rename it, or move it out of the folder)")
 
 
 def load_site(content_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
@@ -163,6 +199,7 @@ def _business(record: Record, rel: str, has_logo: bool) -> Business:
         website=get("website", ""), email=get("email", ""), address=get("address", ""),
         logo=get("logo") if has_logo else None, description=get("description", ""),
         source=Source(rel, record.line), whatsapp_source=Source(rel, record.lines["whatsapp"]),
+        description_line=record.lines.get("description", 0),
     )
 
 
@@ -222,13 +259,19 @@ def load_faq_page(path: Path, rel: str) -> tuple[FaqPage | None, list[Diagnostic
     record, more = read_record(raw, FAQ_FIELDS, rel, "ZZ", what="front matter", line=1) if not problems else (None, [])
     problems += more
     body = text[match.end():]
+    body_line = text.count("\n", 0, match.end()) + 1
     message = check_text(body, MAX_FAQ, multiline=True) or check_markdown(body)
     if message:
-        problems.append(ContentError(rel, text.count("\n", 0, match.end()) + 1, f"body: {message}"))
-    if record is None or message:
+        problems.append(ContentError(rel, body_line, f"body: {message}"))
+    topic = record.get("topic") if record is not None else None
+    topic_problem = unknown_topic(topic) if topic is not None else None
+    if topic_problem:
+        problems.append(ContentError(rel, record.lines["topic"], f"topic: {topic_problem}"))
+    if record is None or message or topic_problem:
         return None, problems
     return FaqPage(slug=named["slug"], lang=named["lang"], title=record.get("title"), order=record.get("order", 0),
-                   body=body, source=Source(rel, 1)), problems
+                   body=body, source=Source(rel, 1), topic=topic,
+                   topic_line=record.lines["topic"] if topic else 0, body_line=body_line), problems
 
 
 
