@@ -152,7 +152,7 @@ def test_a_template_naming_an_unknown_topic_fails_at_its_line(tmp_path: Path) ->
         build_site(make_content(tmp_path, THREE_TIERS), templates=templates)
     assert [str(d) for d in failed.value.diagnostics] == [
         "lookup.html:3: ValueError: faq_url: unknown topic 'badge'; did you mean 'badges'? "
-        "the topics are: badges, getting-confirmed-and-verified, impostors, staying-in-control"]
+        "the topics are: badges, checking-a-copy, getting-confirmed-and-verified, impostors, staying-in-control"]
 
 
 # --- check, init ---------------------------------------------------------------------------
@@ -162,7 +162,7 @@ def test_check_lists_the_topics_that_use_the_built_in_page(tmp_path: Path, capsy
                                       "faq/mine.md": front("badges", "Mine"), "faq/fakes.es.md": front("impostors", "F")})
     assert main(["check", "--content", str(content), "--as-of", AS_OF.isoformat()]) == 0
     out = capsys.readouterr().out
-    assert ("FAQ topics shown with the built-in page: getting-confirmed-and-verified (en, es); impostors (en); "
+    assert ("FAQ topics shown with the built-in page: checking-a-copy (en, es); getting-confirmed-and-verified (en, es); impostors (en); "
             "staying-in-control (en, es)") in out
 
 

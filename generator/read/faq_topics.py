@@ -25,6 +25,7 @@ from ..model import FaqPage
 
 TOPICS: dict[str, str] = {
     "badges": "what the badges mean (the footer of every page)",
+    "checking-a-copy": "how to check a copy of this directory (the home page's as-of line)",
     "getting-confirmed-and-verified": "how a business gets confirmed and verified",
     "impostors": "how to spot an impostor (the number lookup's answer for an unknown number)",
     "staying-in-control": "how a visitor stays in control (every business page)",
