@@ -20,12 +20,13 @@ from .diagnostics import BuildFailed, Diagnostic, UsageError, errors_in
 from .memory import collector_paused
 from .pages import Page, plan_pages
 from .parallel import POOL_FROM, Work, default_jobs, run_work
-from .publishing import business_file_work, write_site_files
+from .publishing import business_file_work, logo_card_work, write_site_files
 from .render import Renderer, business_page_work, page_work
 from .seo import publishing_warnings
 from .site import Site, assemble_site
 from .translations_check import translation_warnings
-from .templates import builtin_dir, template_dirs
+from .static_assets import static_files
+from .templates import template_dirs
 from .write import Staging, check_output_location
 
 
@@ -134,6 +135,7 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: i
     target, dirs = staging.dir, template_dirs(options.templates)
     work = [Work(write_site_search, str(target)), Work(write_businesses_json, str(target)),
             Work(write_site_files, str(target))]
+    work += logo_card_work(site, target, options.jobs)  # what social cards show of a verified business
     work += page_work(pages, target, dirs, options.jobs)
     work += business_page_work(site, target, dirs, options.jobs)
     work += business_file_work(site, target, options.jobs)  # contact cards and badges (issue #7)
@@ -148,9 +150,5 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: i
     for listed in site.entries.values():
         if listed.logo is not None:
             staging.write_bytes(f"static/logos/{listed.logo.filename}", listed.logo.data)
-    user_static = options.templates / "static" if options.templates else None
-    overridden: set[str] = set()
-    if user_static and user_static.is_dir():
-        staging.copy_tree(user_static, "static")
-        overridden = {f"static/{p.relative_to(user_static).as_posix()}" for p in user_static.rglob("*") if p.is_file()}
-    staging.copy_tree(builtin_dir("templates") / "static", "static", skip=overridden)
+    for path, data in static_files(options.templates).items():
+        staging.write_bytes(path, data)

@@ -48,14 +48,16 @@ from .livesite import Evidence, LiveSite
 from .livewrite import TEMP_PREFIX, Served, sync
 from .memory import collector_paused
 from .pages import PAGE_SIZE, Page, faq_for_language, page_count, plan_pages
-from .publishing import business_files, write_publishing_files
+from .logo_card import card_filename, logo_cards
+from .publishing import business_files, logo_card_work, write_publishing_files
 from .render import Renderer, render_pages
 from .search.from_site import category_names, search_records
 from .search_keeper import InlineIndexes, IndexHelper, keep_indexes
 from .seo import sitemap_files
 from .site import Site, assemble_site
+from .static_assets import static_files
 from .template_deps import TemplateReads, template_reads
-from .templates import builtin_dir, template_dirs, template_diagnostic
+from .templates import template_dirs, template_diagnostic
 from .tiers import TIER_ORDER, Tier
 from .views import Language, business_path
 from .write import Staging, check_output_location
@@ -189,6 +191,8 @@ class IncrementalBuilder:
             if listed.logo is not None:
                 self.logos[listed.logo.filename] += 1
                 staging.write_bytes(f"static/logos/{listed.logo.filename}", listed.logo.data)
+        for work in logo_card_work(site, staging.dir, 1):
+            staging.stats.add(work.function({"site": site}, work.argument).stats)
         write_publishing_files(site, staging, self.jobs)  # sitemap, robots.txt, schema, contact cards, badges
         self.sitemaps = {p.name for p in staging.dir.glob("sitemap*.xml")}
         self.sitemap_entries: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = {}  # kept across updates
@@ -418,9 +422,12 @@ class IncrementalBuilder:
                 if not self.logos[was.logo.filename]:
                     del self.logos[was.logo.filename]
                     served.remove(f"static/logos/{was.logo.filename}")
+                    served.remove(f"static/logos/{card_filename(was.logo)}")
             if now is not None and now.logo is not None:
                 if not self.logos[now.logo.filename]:
                     served.write(f"static/logos/{now.logo.filename}", now.logo.data)
+                    for logo, card in logo_cards([now.logo]):
+                        served.write(f"static/logos/{card_filename(logo)}", card)
                 self.logos[now.logo.filename] += 1
 
     def _update_publishing(self, old: Site, site: Site, changed: frozenset[str], pages_changed: bool, served: Served,
@@ -476,14 +483,8 @@ class IncrementalBuilder:
         return names
 
     def _static_files(self) -> dict[str, bytes]:
-        """static/ as a build copies it: the user's files, then the built-in ones they do not override."""
-        files: dict[str, bytes] = {}
-        for folder in ([self.templates / "static"] if self.templates else []) + [builtin_dir("templates") / "static"]:
-            if folder.is_dir():
-                for path in sorted(folder.rglob("*")):
-                    if path.is_file() and not path.is_symlink():
-                        files.setdefault(f"static/{path.relative_to(folder).as_posix()}", path.read_bytes())
-        return files
+        """static/ as a build publishes it (:func:`~generator.static_assets.static_files`)."""
+        return static_files(self.templates)
 
 
 class _Views:
