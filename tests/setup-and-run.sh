@@ -3,6 +3,7 @@
 #   - a virtual environment in .venv with badgedir and its test extras
 #   - Debian's chromium for the browser tests (no browser downloads: Playwright drives /usr/bin/chromium)
 #   - axe-core from npm for the accessibility checks
+#   - Debian's default-jre-headless and npm's vnu-jar (the W3C Nu HTML Checker), and Lighthouse 12 from npm
 # Extra arguments are passed to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,14 +16,21 @@ else
 fi
 "$PY" -m pip install -q --disable-pip-version-check -e '.[test]'
 
-if ! command -v chromium >/dev/null 2>&1; then
+MISSING=""
+command -v chromium >/dev/null 2>&1 || MISSING="$MISSING chromium"
+command -v java >/dev/null 2>&1 || MISSING="$MISSING default-jre-headless"
+command -v npm >/dev/null 2>&1 || MISSING="$MISSING npm"
+if [ -n "$MISSING" ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $MISSING >/dev/null
 fi
 
-if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
-  npm install --silent --no-audit --no-fund --prefix tests/browser axe-core@4 >/dev/null
+# Versions pinned: Lighthouse 13 needs Node 22 (Debian 12 has 20); vnu-jar's checker changes its messages.
+if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ] \
+   || [ ! -f tests/browser/node_modules/vnu-jar/build/dist/vnu.jar ] \
+   || [ ! -f tests/browser/node_modules/lighthouse/cli/index.js ]; then
+  npm install --silent --no-audit --no-fund --prefix tests/browser axe-core@4 vnu-jar@26.9.27 -E lighthouse@12.2.3 >/dev/null
 fi
 
 export BADGEDIR_REQUIRE_BROWSER=1  # browser tests fail, never skip, when chromium is missing

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
+from ..render.logo_card import card_filename
 from ..diagnostics import ContentWarning, Diagnostic
 from ..model import SiteConfig
 from ..render.pages import Page, language_prefix, plan_pages
@@ -158,7 +159,7 @@ def organization_json_ld(site: Site, listed: Listed) -> Markup:
     if url:
         data["url"] = url
     if verified and listed.logo is not None and base:
-        data["logo"] = f"{base}static/logos/{listed.logo.filename}"
+        data["logo"] = f"{base}static/logos/{card_filename(listed.logo)}"  # the PNG: search engines want raster
     if listed.decision.tier is not Tier.UNVERIFIED:  # a search engine shows this number under the name
         data["contactPoint"] = {"@type": "ContactPoint", "telephone": business.whatsapp, "contactType": "customer service"}
     return script_json(data)
