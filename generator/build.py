@@ -115,6 +115,7 @@ def build(options: BuildOptions, progress: Progress | None = None,
     pages = plan_pages(site, businesses=False)  # the business pages are made by the workers
     page_total = len(pages) + len(site.entries) * len(site.config.languages)
     renderer = Renderer(site, options.templates, store=store)
+    renderer.prepare_cache(pages)
     staging = Staging(options.output)
     try:
         progress.stage("rendering pages", page_total)
@@ -158,8 +159,8 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: i
         problems += done.problems
         if problems:
             raise BuildFailed(problems)
-    for listed in site.entries.values():
-        if listed.logo is not None:
-            staging.write_bytes(f"static/logos/{listed.logo.filename}", listed.logo.data)
+    logos = {listed.logo.filename: listed.logo.data for listed in site.entries.values() if listed.logo is not None}
+    for filename, data in sorted(logos.items()):  # named by content hash: businesses sharing one logo share the file
+        staging.write_bytes(f"static/logos/{filename}", data)
     for path, data in static_files(options.templates).items():
         staging.write_bytes(path, data)
