@@ -107,7 +107,7 @@ def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 
 
 def build(options: BuildOptions, progress: Progress | None = None,
           clock: Callable[[], float] = time.perf_counter) -> BuildResult:
-    started, started_wall = clock(), time.time()
+    started = clock()
     progress = progress or Progress()
     check_output_location(options.content, options.output)
     store = open_store(options.cache)
@@ -125,7 +125,7 @@ def build(options: BuildOptions, progress: Progress | None = None,
     except BaseException:
         staging.discard()
         raise
-    store.prune(started_wall)
+    store.prune()
     notes = tuple(n for n in (*store.notes, store.describe()) if n) if isinstance(store, DiskStore) else ()
     return BuildResult(staging.stats.files, staging.stats.bytes, page_total, site.tier_counts(),
                        tuple(warnings), clock() - started, staging.stats.kept, removed, notes)

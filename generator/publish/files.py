@@ -51,7 +51,7 @@ def _write_logo_cards(shared: dict[str, Any], task: tuple[list[str], str]) -> Wr
     """Cards come from the build cache when this logo was drawn before by the same renderer."""
     wanted, base = set(task[0]), Path(task[1])
     site, stats = shared["site"], WriteStats()
-    store = shared["renderer"].store if "renderer" in shared else Store()
+    store = shared["renderer"].store if "renderer" in shared else shared.get("store", Store())
     mark = store.counts()
     logos = {listed.logo.filename: listed.logo for listed in site.entries.values()
              if listed.logo is not None and listed.logo.filename in wanted}
