@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything the test suite needs on a fresh machine, then run it.
 #   - a virtual environment in .venv with badgedir and its test extras
-#   - Debian's chromium for the browser tests (no browser downloads: Playwright drives /usr/bin/chromium)
+#   - Debian's chromium for the browser tests and minisign for the signature tests;
+#      (no browser downloads: Playwright drives /usr/bin/chromium)
 #   - axe-core from npm for the accessibility checks
 #   - Debian's default-jre-headless and npm's vnu-jar (the W3C Nu HTML Checker), and Lighthouse 12 from npm
 # Extra arguments are passed to pytest.
@@ -18,7 +19,8 @@ fi
 
 MISSING=""
 command -v chromium >/dev/null 2>&1 || MISSING="$MISSING chromium"
-command -v java >/dev/null 2>&1 || MISSING="$MISSING default-jre-headless"
+command -v minisign >/dev/null 2>&1 || MISSING="$MISSING minisign"  # the signature tests check badgedir's signatures with the stock tool (issue #17)
+command -v java >/dev/null 2>&1 || MISSING="$MISSING default-jre-headless"  # the W3C Nu HTML Checker (issue #19)
 command -v npm >/dev/null 2>&1 || MISSING="$MISSING npm"
 if [ -n "$MISSING" ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -16,6 +16,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ..check import crosscheck
@@ -23,9 +24,10 @@ from ..check.crosscheck import id_key
 from ..diagnostics import Diagnostic, errors_in
 from ..cache.reads import cached_read
 from ..cache.store import Store
-from ..read.load import FileResult, content_files, load_faq_page, load_site, read_file
+from ..read.load import READ_SUFFIXES, FileResult, content_files, load_faq_page, load_site, read_file
 from ..model import Business, Content, FaqPage, Logo, RegisterEntry, SiteConfig, Verification
 from ..engine.parallel import map_in_processes
+from ..decide.site import claim_errors
 
 FOLDERS = {"businesses": "business", "register": "register", "verifications": "verification"}
 Stamp = tuple[int, int, int]  # (mtime_ns, size, inode): a file saved in place or replaced by a rename
@@ -159,7 +161,7 @@ class ContentCache:
             rel = path.relative_to(base).as_posix()
             parts = rel.split("/")
             if len(parts) == 2 and parts[0] in FOLDERS:
-                listed = path.suffix in (".yaml", ".yml") and not path.name.startswith(".")
+                listed = path.name.endswith(READ_SUFFIXES[parts[0]]) and not path.name.startswith(".")
                 found[rel] = (FOLDERS[parts[0]] if listed and os.path.isfile(path) else "", self.dir / rel)
         return found
 
@@ -264,19 +266,29 @@ class ContentCache:
 
     # -- what the site is decided from ------------------------------------------
 
-    def errors(self) -> list[Diagnostic]:
-        """Every error a build would report before deciding tiers; empty when the content can be built."""
+    def errors(self, as_of: date | None = None) -> list[Diagnostic]:
+        """Every error a build would report before deciding tiers; empty when the content can be built.
+
+        Given ``as_of`` and some error, also the errors of the tiers that can still be decided
+        (as :func:`generator.content.read_content` reports them).
+        """
         problems = list(errors_in(self.config_problems))
         if self.config is None:
             return problems or [Diagnostic("site.yaml", 0, "missing or unreadable")]
+        claims = []
         for rel in sorted(self._error_files):
             problems += errors_in(self.files[rel].result.diagnostics)
-        if self._clashes:
-            problems += errors_in(crosscheck.check_businesses(self.all_businesses())[1])
+            claims += self.files[rel].result.claims
+        if self._clashes or claims:
+            problems += errors_in(crosscheck.check_businesses(self.all_businesses(), claims)[1])
         problems += errors_in(self._register_problems)
         for _, _, faq_problems in self.faq_files.values():
             problems += errors_in(faq_problems)
-        problems += errors_in(crosscheck.check_faq(self.faq_pages_read())[1])
+        problems += errors_in(crosscheck.check_faq(self.faq_pages_read(), self.config.languages)[1])
+        evidence_right = not self._register_problems and all(self.files[rel].kind == "business" for rel in self._error_files)
+        if problems and as_of is not None and evidence_right:
+            businesses, _ = crosscheck.check_businesses(self.all_businesses(), claims)
+            problems += claim_errors(businesses, self.register, self.records, as_of)
         return sorted(problems)
 
     def dirty_ids(self) -> set[str]:
@@ -308,7 +320,8 @@ class ContentCache:
         return [page for _, page, _ in (self.faq_files[rel] for rel in sorted(self.faq_files)) if page]
 
     def faq(self) -> tuple[FaqPage, ...]:
-        return tuple(crosscheck.check_faq(self.faq_pages_read())[0])
+        assert self.config is not None
+        return tuple(crosscheck.check_faq(self.faq_pages_read(), self.config.languages)[0])
 
     def content(self) -> Content:
         """The whole content, as :func:`generator.content.read_content` returns it (for a first, full build)."""
