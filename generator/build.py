@@ -23,12 +23,13 @@ from .diagnostics import BuildFailed, Diagnostic, UsageError, errors_in
 from .engine.memory import collector_paused
 from .render.pages import Page, plan_pages
 from .engine.parallel import POOL_FROM, Work, default_jobs, run_work
-from .publish.files import business_file_work, write_site_files
+from .publish.files import business_file_work, logo_card_work, write_site_files
 from .render.renderer import Renderer, business_page_work, page_work
 from .publish.seo import publishing_warnings
 from .decide.site import Site, assemble_site
 from .check.translations import translation_warnings
-from .render.templates import builtin_dir, template_dirs
+from .publish.assets import static_files
+from .render.templates import template_dirs
 from .publish.staging import Staging, check_output_location
 from .record.feed import feed_files
 from .record.manifest import PUBLIC_KEY, write_record
@@ -190,6 +191,7 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: i
     target, dirs = staging.dir, template_dirs(options.templates)
     work = [Work(write_site_search, str(target)), Work(write_businesses_json, str(target)),
             Work(write_site_files, str(target))]
+    work += logo_card_work(site, target, options.jobs)  # what social cards show of a verified business
     work += page_work(pages, target, dirs, options.jobs)
     work += business_page_work(site, target, dirs, options.jobs)
     work += business_file_work(site, target, options.jobs)  # contact cards and badges (issue #7)
@@ -209,12 +211,8 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: i
     logos = {listed.logo.filename: listed.logo.data for listed in site.entries.values() if listed.logo is not None}
     for filename, data in sorted(logos.items()):  # named by content hash: businesses sharing one logo share the file
         staging.write_bytes(f"static/logos/{filename}", data)
-    user_static = options.templates / "static" if options.templates else None
-    overridden: set[str] = set()
-    if user_static and user_static.is_dir():
-        staging.copy_tree(user_static, "static")
-        overridden = {f"static/{p.relative_to(user_static).as_posix()}" for p in user_static.rglob("*") if p.is_file()}
-    staging.copy_tree(builtin_dir("templates") / "static", "static", skip=overridden)
+    for path, data in static_files(options.templates).items():
+        staging.write_bytes(path, data)
     return findings
 
 

@@ -54,7 +54,7 @@ def test_logo_is_published_only_for_verified_businesses(tmp_path: Path) -> None:
     files["logos/nino.svg"] = files["logos/brisa.svg"].replace("#080", "#800")
     output = build_site(make_content(tmp_path, files))
     logos = sorted(p.name for p in (output / "static/logos").iterdir())
-    assert len(logos) == 1
+    assert len(logos) == 2 and logos[0] == logos[1].replace(".svg", ".card.png")  # brisa's logo and its card
     nino_bytes = (tmp_path / "content/logos/nino.svg").read_bytes()
     assert all(nino_bytes not in p.read_bytes() for p in output.rglob("*") if p.is_file())
 

@@ -96,7 +96,7 @@ def test_a_safe_svg_is_published_rebuilt_under_a_content_hash(tmp_path: Path) ->
            '<defs><linearGradient id="g"><stop offset="0" stop-color="#080"/></linearGradient></defs>'
            '<rect width="10" height="10" fill="url(#g)"/><?php echo 1 ?></svg>')
     output = built(tmp_path, verified_with_logo(svg))
-    published = sorted((output / "static/logos").iterdir())
+    published = sorted(p for p in (output / "static/logos").iterdir() if not p.name.endswith(".card.png"))
     assert len(published) == 1 and published[0].suffix == ".svg" and len(published[0].stem) == 20
     data = published[0].read_bytes()
     assert check_svg(data) == [] and b"made by hand" not in data and b"php" not in data
@@ -121,12 +121,13 @@ def test_two_logos_with_the_same_file_name_never_overwrite_each_other(tmp_path: 
 
 def test_png_logos_are_published_as_they_are(tmp_path: Path) -> None:
     output = built(tmp_path, verified_with_logo(PNG, "logos/brisa.png"))
-    [published] = (output / "static/logos").iterdir()
+    [published] = (p for p in (output / "static/logos").iterdir() if not p.name.endswith(".card.png"))
     assert published.suffix == ".png" and published.read_bytes() == PNG
+    assert (output / f"static/logos/{published.stem}.card.png").is_file()  # and, beside it, its social card
 
 
 def test_logos_of_businesses_that_are_not_verified_are_not_published(tmp_path: Path) -> None:
     shops = THREE_TIERS["businesses/shops.yaml"].replace("  city: Sevilla\n", "  city: Sevilla\n          logo: logos/nino.svg\n")
     output = built(tmp_path, {"businesses/shops.yaml": shops, "logos/nino.svg": LOGO_SVG.replace("#080", "#008")})
-    assert len(list((output / "static/logos").iterdir())) == 1
+    assert len(list((output / "static/logos").iterdir())) == 2  # brisa's logo and its card
     assert not page(output, "b/cafe-nino/index.html").find_all("img", class_="business__logo")

@@ -49,7 +49,9 @@ from .livesite import Evidence, LiveSite
 from .livewrite import TEMP_PREFIX, Served, sync
 from ..engine.memory import collector_paused
 from ..render.pages import PAGE_SIZE, Page, faq_for_language, faq_topic_slugs, page_count, plan_pages
-from ..publish.files import business_files, write_publishing_files
+from ..publish.assets import static_files
+from ..publish.files import business_files, logo_card_work, write_publishing_files
+from ..render.logo_card import card_filename, logo_cards
 from ..cache.store import Store
 from ..read.load import unread_warnings
 from ..publish.link_check import broken_links, content_links
@@ -60,7 +62,7 @@ from ..search.keeper import InlineIndexes, IndexHelper, keep_indexes
 from ..publish.seo import sitemap_files
 from ..decide.site import Site, assemble_site
 from ..render.template_deps import TemplateReads, template_reads
-from ..render.templates import builtin_dir, template_dirs, template_diagnostic
+from ..render.templates import template_dirs, template_diagnostic
 from ..decide.tiers import TIER_ORDER, Tier
 from ..render.views import Language, business_path
 from ..publish.staging import Staging, check_output_location
@@ -206,6 +208,8 @@ class IncrementalBuilder:
             if listed.logo is not None:
                 self.logos[listed.logo.filename] += 1
                 staging.write_bytes(f"static/logos/{listed.logo.filename}", listed.logo.data)
+        for work in logo_card_work(site, staging.dir, 1):
+            staging.stats.add(work.function({"site": site, "store": self.store}, work.argument).stats)
         write_publishing_files(site, staging, self.jobs)  # sitemap, robots.txt, schema, contact cards, badges
         self.sitemaps = {p.name for p in staging.dir.glob("sitemap*.xml")}
         self.sitemap_entries: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = {}  # kept across updates
@@ -453,9 +457,12 @@ class IncrementalBuilder:
                 if not self.logos[was.logo.filename]:
                     del self.logos[was.logo.filename]
                     served.remove(f"static/logos/{was.logo.filename}")
+                    served.remove(f"static/logos/{card_filename(was.logo)}")
             if now is not None and now.logo is not None:
                 if not self.logos[now.logo.filename]:
                     served.write(f"static/logos/{now.logo.filename}", now.logo.data)
+                    for logo, card in logo_cards([now.logo]):
+                        served.write(f"static/logos/{card_filename(logo)}", card)
                 self.logos[now.logo.filename] += 1
 
     def _update_publishing(self, old: Site, site: Site, changed: frozenset[str], pages_changed: bool, served: Served,
@@ -471,7 +478,9 @@ class IncrementalBuilder:
                     served.remove(f"{business_path(business_id)}{leftover.name}")
         for path, data in own.items():
             _write_if_changed(served, path, data)
-        self.sitemap_pending |= pages_changed
+        self.sitemap_pending |= pages_changed or any(  # a look-alike's page leaves the sitemap (publish/seo.py)
+            (old.entries[i].imitates is None) != (site.entries[i].imitates is None)
+            for i in present if i in old.entries)
         if self.sitemap_pending and not defer:
             self._update_sitemap(site, served)
 
@@ -511,14 +520,8 @@ class IncrementalBuilder:
         return names
 
     def _static_files(self) -> dict[str, bytes]:
-        """static/ as a build copies it: the user's files, then the built-in ones they do not override."""
-        files: dict[str, bytes] = {}
-        for folder in ([self.templates / "static"] if self.templates else []) + [builtin_dir("templates") / "static"]:
-            if folder.is_dir():
-                for path in sorted(folder.rglob("*")):
-                    if path.is_file() and not path.is_symlink():
-                        files.setdefault(f"static/{path.relative_to(folder).as_posix()}", path.read_bytes())
-        return files
+        """static/ as a build publishes it (:func:`~generator.publish.assets.static_files`)."""
+        return static_files(self.templates)
 
 
 class _Views:

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
+from ..render.logo_card import card_filename
 from ..diagnostics import ContentWarning, Diagnostic
 from ..model import SiteConfig
 from ..render.pages import Page, language_prefix, plan_pages
@@ -52,7 +53,9 @@ def sitemap_files(site: Site, pages: list[Page] | None = None,
                   entries: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] | None = None) -> dict[str, str]:
     """``sitemap.xml`` (and its parts, when one file would be too large), by output path.
 
-    Every page is listed except ``404.html``.  With several languages each URL
+    Every page is listed except ``404.html`` and the pages of look-alikes of a
+    verified business (they also carry ``noindex``: a search engine should
+    not offer an impostor's page to someone searching for the real company).  With several languages each URL
     names its translations (``xhtml:link rel="alternate" hreflang``), with the
     first language as ``x-default``.  Empty without a ``base_url``.  ``entries``
     keeps each page's ``<url>`` element from one call to the next (the live
@@ -66,7 +69,7 @@ def sitemap_files(site: Site, pages: list[Page] | None = None,
     cache = {} if entries is None else entries
     made = []
     for page in pages:
-        if page.kind != "404":
+        if page.kind != "404" and not (page.kind == "business" and site.entries[page.key].imitates is not None):
             key = (base, page.path, tuple(alternates.get(_neutral(site, page), ())) if alternates else ())
             entry = cache.get(key)
             if entry is None:
@@ -144,6 +147,9 @@ def organization_json_ld(site: Site, listed: Listed) -> Markup:
     Only a verified business gets its logo, and its own website as ``url``:
     for any other, ``url`` is this directory's page about it, so an impostor
     cannot use our structured data to tie its number to a real brand's site.
+    Only a confirmed or verified business gets its telephone: search engines
+    show structured data's numbers beside the name, and an unverified account's
+    number is exactly what a scammer wants shown under a real company's name.
     """
     business, base = listed.business, site.config.base_url
     page = page_url(base, business_path(business.id)) if base else None
@@ -153,8 +159,9 @@ def organization_json_ld(site: Site, listed: Listed) -> Markup:
     if url:
         data["url"] = url
     if verified and listed.logo is not None and base:
-        data["logo"] = f"{base}static/logos/{listed.logo.filename}"
-    data["contactPoint"] = {"@type": "ContactPoint", "telephone": business.whatsapp, "contactType": "customer service"}
+        data["logo"] = f"{base}static/logos/{card_filename(listed.logo)}"  # the PNG: search engines want raster
+    if listed.decision.tier is not Tier.UNVERIFIED:  # a search engine shows this number under the name
+        data["contactPoint"] = {"@type": "ContactPoint", "telephone": business.whatsapp, "contactType": "customer service"}
     return script_json(data)
 
 

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from ..read import phones
 from ..i18n import format_date, translations
+from .logo_card import card_filename
 from ..read.markup import render_markdown
 from ..decide.reasons import reason_text
 from ..model import Business
@@ -69,6 +70,7 @@ class BusinessView:
     country: str
     description: Markup
     logo_href: str | None
+    card_href: str | None  # the logo as a PNG for social cards (generator/logo_card.py), verified only
     reasons: tuple[ReasonView, ...]
     imitates_name: str | None
     imitates_href: str | None
@@ -111,6 +113,7 @@ def business_view(listed: Listed, language: Language, detailed: bool = True) -> 
         city=business.city, country=business.country,
         description=render_markdown(description) if description and detailed else Markup(""),
         logo_href=f"static/logos/{listed.logo.filename}" if listed.logo else None,
+        card_href=f"static/logos/{card_filename(listed.logo)}" if listed.logo else None,
         reasons=tuple(ReasonView(reason_text(r, gettext, language.date, numbers_shown(business)), str(r.source) if r.source else "")
                       for r in decision.reasons) if detailed else (),
         imitates_name=imitates.name if imitates else None,
