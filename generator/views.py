@@ -16,12 +16,15 @@ from markupsafe import Markup
 from . import phones
 from .i18n import format_date, translations
 from .markup import render_markdown
-from .reasons import reason_text
+from .reasons import reason_text, tier_meaning
 from .model import Business
 from .site import Listed, Site
 from .tiers import TIER_ORDER, Tier
 
 TIER_ICONS = {Tier.VERIFIED: "✓", Tier.CONFIRMED: "✓", Tier.UNVERIFIED: "?"}
+# Each tier's icon by its shape, so it reads without colour (grayscale, colour blindness):
+# a check in a filled disc, a check in a ring, a question mark.  static/results.js has the twin table.
+TIER_ICON_NAMES = {Tier.VERIFIED: "check-filled", Tier.CONFIRMED: "check-outline", Tier.UNVERIFIED: "question"}
 
 
 def business_path(business_id: str) -> str:
@@ -47,7 +50,8 @@ class ReasonView:
 class BadgeView:
     tier: str
     label: str
-    icon: str
+    icon: str  # the glyph
+    icon_name: str  # the shape: check-filled, check-outline or question (data-icon)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +74,7 @@ class BusinessView:
     description: Markup
     logo_href: str | None
     reasons: tuple[ReasonView, ...]
+    tier_meaning: str  # what the tier means for this business, one sentence ("" in listings)
     imitates_name: str | None
     imitates_href: str | None
 
@@ -91,7 +96,7 @@ class Language:
     def badges(self) -> dict[Tier, BadgeView]:
         labels = {Tier.VERIFIED: self.gettext("Verified"), Tier.CONFIRMED: self.gettext("Confirmed"),
                   Tier.UNVERIFIED: self.gettext("Unverified")}
-        return {tier: BadgeView(tier.value, labels[tier], TIER_ICONS[tier]) for tier in TIER_ORDER}
+        return {tier: BadgeView(tier.value, labels[tier], TIER_ICONS[tier], TIER_ICON_NAMES[tier]) for tier in TIER_ORDER}
 
 
 def business_view(listed: Listed, language: Language, detailed: bool = True) -> BusinessView:
@@ -113,6 +118,7 @@ def business_view(listed: Listed, language: Language, detailed: bool = True) -> 
         logo_href=f"static/logos/{listed.logo.filename}" if listed.logo else None,
         reasons=tuple(ReasonView(reason_text(r, gettext, language.date, numbers_shown(business)), str(r.source) if r.source else "")
                       for r in decision.reasons) if detailed else (),
+        tier_meaning=tier_meaning(decision, gettext, language.date) if detailed else "",
         imitates_name=imitates.name if imitates else None,
         imitates_href=f"b/{imitates.id}/index.html" if imitates else None,
     )
