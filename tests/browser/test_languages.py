@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-from .conftest import REPO, _url, build
-
-
-@pytest.fixture(scope="session")
-def bilingual_url(served: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    content = tmp_path_factory.mktemp("bilingual") / "content"
-    shutil.copytree(REPO / "content", content)
-    site = (content / "site.yaml").read_text(encoding="utf-8")
-    (content / "site.yaml").write_text(site.replace("language: en", "languages: [es, en]"), encoding="utf-8")
-    build(content, served / "bilingual")
-    return _url(served, "bilingual")
 
 
 def test_search_results_on_english_pages_link_to_english_pages(page: Any, bilingual_url: str) -> None:
@@ -44,10 +30,10 @@ def test_a_look_alike_is_flagged_in_the_language_of_the_page(page: Any, bilingua
                                                               sentence: str) -> None:
     page.goto(bilingual_url + path)
     page.locator("input[type=search]").first.fill("aerolineas brisa soporte")
-    warning = page.locator(".lookalike-warning").first
+    warning = page.locator(".search__list .lookalike-warning__text").first
     warning.wait_for()
     assert warning.inner_text().startswith(sentence)
     page.locator("#lookup-number").fill("699 80 71 23")
     page.locator("#lookup-number").press("Enter")
     page.wait_for_selector("[data-lookup][data-lookup-state=done]")
-    assert page.locator(".lookup__result .lookalike-warning").inner_text().startswith(sentence)
+    assert page.locator(".lookup__result .lookalike-warning__text").inner_text().startswith(sentence)
