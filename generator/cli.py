@@ -28,6 +28,13 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"badgedir {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_ArgumentParser)
 
+    def cache_options(command: argparse.ArgumentParser) -> None:
+        cached = command.add_mutually_exclusive_group()
+        cached.add_argument("--cache", type=Path, default=Path(DEFAULT_CACHE),
+                            help=f"build cache folder: reuse what did not change (default: {DEFAULT_CACHE})")
+        cached.add_argument("--no-cache", dest="cache", action="store_const", const=None,
+                            help="build cold: read and write no cache")
+
     def content_options(command: argparse.ArgumentParser) -> None:
         command.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
         command.add_argument("--as-of", dest="as_of", help="decide tiers as of this date, YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else today UTC)")
@@ -39,11 +46,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--quiet", "-q", action="store_true", help="no progress and no warnings, only errors and the summary")
     build.add_argument("--jobs", "-j", type=int, help="worker processes (default: one per core)")
-    cached = build.add_mutually_exclusive_group()
-    cached.add_argument("--cache", type=Path, default=Path(DEFAULT_CACHE),
-                        help=f"build cache folder: reuse what did not change (default: {DEFAULT_CACHE})")
-    cached.add_argument("--no-cache", dest="cache", action="store_const", const=None,
-                        help="build cold: read and write no cache")
+    cache_options(build)
 
     check = commands.add_parser("check", help="validate the content without writing anything")
     content_options(check)
@@ -65,6 +68,7 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--output", type=Path, help="build folder to serve (default: a temporary folder)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    cache_options(serve)
     return parser
 
 
@@ -160,9 +164,11 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from .scaffold import create_directory
+    from .scaffold import create_directory, ignore_cache
 
     written = create_directory(args.dir)
+    if ignore_cache(Path.cwd(), DEFAULT_CACHE):
+        print(f"Added {DEFAULT_CACHE}/ (the build cache) to .gitignore")
     print(f"Created {args.dir} ({len(written)} files). Next: badgedir build --content {args.dir} --output {args.dir}-site")
     return 0
 

@@ -22,6 +22,7 @@ import pytest
 from conftest import AS_OF, LOGO_SVG, SITE_YAML, THREE_TIERS, build_site, make_content
 from generator.build import load_site
 from generator.preview import incremental
+from generator.cache.store import DiskStore
 from generator.preview.incremental import IncrementalBuilder
 from generator.preview.livejson import LiveBusinessesJson
 from generator.search.keeper import IndexHelper, InlineIndexes
@@ -235,6 +236,31 @@ def test_incremental_updates_with_a_search_index_helper_equal_a_clean_build(
     builder = random_edits_equal_clean_builds(tmp_path, seed, jobs=2)
     assert isinstance(builder.indexes, IndexHelper)
     builder.close()
+
+
+@pytest.mark.parametrize("seed", [9, 10])
+def test_a_preview_on_the_build_cache_equals_a_clean_build(tmp_path: Path, seed: int) -> None:
+    """The preview reads and fills the same cache as ``badgedir build``: edit by edit, it still equals a cold build."""
+    builder = random_edits_equal_clean_builds(tmp_path, seed, store=DiskStore(folder=tmp_path / "cache"))
+    assert builder.store.misses > 0  # it was used: each edit's new pages went into it
+    builder.close()
+
+
+def test_a_restarted_preview_starts_from_the_cache_and_equals_a_clean_build(tmp_path: Path) -> None:
+    d = starting_directory(tmp_path, random.Random(11))
+    served, builder = first_build(d, store=DiskStore(folder=tmp_path / "cache"))
+    before = d.files()
+    edit(d)
+    builder.update(d.write(before))
+    builder.close()
+    restarted = IncrementalBuilder(d.content, tmp_path / "again", AS_OF, templates=d.template_dir,
+                                   store=DiskStore(folder=tmp_path / "cache"))
+    assert restarted.build().ok
+    restarted.close()
+    fresh = tmp_path / "fresh"
+    build_site(d.content, fresh, templates=d.template_dir)
+    assert_same_site(tmp_path / "again", fresh)
+    assert restarted.store.misses < restarted.store.hits  # the pages and files of the first session were reused
 
 
 def random_edits_equal_clean_builds(tmp_path: Path, seed: int, **options: object) -> IncrementalBuilder:

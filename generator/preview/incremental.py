@@ -49,6 +49,7 @@ from .livewrite import TEMP_PREFIX, Served, sync
 from ..engine.memory import collector_paused
 from ..render.pages import PAGE_SIZE, Page, faq_for_language, page_count, plan_pages
 from ..publish.files import business_files, write_publishing_files
+from ..cache.store import Store
 from ..render.renderer import Renderer, render_pages
 from ..search.from_site import category_names, search_records
 from ..search.keeper import InlineIndexes, IndexHelper, keep_indexes
@@ -90,14 +91,18 @@ class Update:
 class IncrementalBuilder:
     """Builds a site into ``output`` and keeps it up to date with its content and templates."""
 
-    def __init__(self, content: Path, output: Path, as_of: date, templates: Path | None = None, jobs: int = 1) -> None:
+    def __init__(self, content: Path, output: Path, as_of: date, templates: Path | None = None, jobs: int = 1,
+                 store: Store | None = None) -> None:
+        """``store``: the build cache, shared with ``badgedir build``, so a restarted preview renders only what
+        changed since the last build or preview, and leaves the cache warm for the next build."""
         check_output_location(content, output)
+        self.store = store if store is not None else Store()
         self.content_dir = content
         self.output = output.resolve()
         self.templates = templates
         self.as_of = as_of
         self.jobs = jobs
-        self.cache = ContentCache(content, jobs)
+        self.cache = ContentCache(content, jobs, self.store)
         self.live: LiveSite | None = None
         self.template_stamps: dict[str, Stamp | None] = {}
         self.pending_templates: set[str] = set()
@@ -130,7 +135,7 @@ class IncrementalBuilder:
             site, diagnostics = assemble_site(self.cache.content(), self.as_of, self.jobs)
         if site is None or errors_in(diagnostics):
             return Update(False, True, tuple(sorted(errors_in(diagnostics))))
-        renderer = Renderer(site, self.templates, remember_cards=True)
+        renderer = Renderer(site, self.templates, remember_cards=True, store=self.store)
         pages = plan_pages(site)
         reuse_compiled(renderer)
         for name, lang in sorted({(page.template, page.lang) for page in pages}):
@@ -250,7 +255,7 @@ class IncrementalBuilder:
         if changed:
             indexes.propose(search_edit(old_site, site, changed))  # a helper starts on it while the pages are planned
         try:
-            renderer = Renderer(site, self.templates, remember_cards=True)
+            renderer = Renderer(site, self.templates, remember_cards=True, store=self.store)
             reuse_compiled(renderer)  # templates unchanged since the last update are not compiled again
             reads = {} if self.pending_templates else self.reads
             views = _Views(self.renderer, renderer)
@@ -389,7 +394,7 @@ class IncrementalBuilder:
         html = {}
         for page in pages:
             try:
-                html[page.path] = renderer.render(page).encode("utf-8")
+                html[page.path] = renderer.render_bytes(page)
             except Exception as exc:  # a user's template can fail in any way; report where
                 raise BuildFailed([template_diagnostic(exc, template_dirs(self.templates))]) from None
         return _Rendered(html, None, [])

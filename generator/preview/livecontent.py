@@ -21,6 +21,8 @@ from pathlib import Path
 from ..check import crosscheck
 from ..check.crosscheck import id_key
 from ..diagnostics import Diagnostic, errors_in
+from ..cache.reads import cached_read
+from ..cache.store import Store
 from ..read.load import FileResult, content_files, load_faq_page, load_site, read_file
 from ..model import Business, Content, FaqPage, Logo, RegisterEntry, SiteConfig, Verification
 from ..engine.parallel import map_in_processes
@@ -61,17 +63,19 @@ class _Pending:
     companies: set[str] = field(default_factory=set)
 
 
-def _read_task(task: tuple[str, Path, str, str, Path]) -> tuple[str, FileResult]:
-    kind, path, rel, region, content_dir = task
-    return rel, read_file(kind, path, rel, region, content_dir)
+def _read_task(task: tuple[str, Path, str, str, Path, Store]) -> tuple[str, FileResult]:
+    kind, path, rel, region, content_dir, store = task
+    return rel, cached_read(store, read_file, kind, path, rel, region, content_dir)
 
 
 class ContentCache:
     """The content folder as last read, file by file, with the indexes the tier rules look things up in."""
 
-    def __init__(self, content_dir: Path, jobs: int = 1) -> None:
+    def __init__(self, content_dir: Path, jobs: int = 1, store: Store | None = None) -> None:
+        """``store``: the build cache, shared with ``badgedir build``: files read by either are not parsed again."""
         self.dir = content_dir
         self.jobs = jobs
+        self.store = store if store is not None else Store()
         self.config: SiteConfig | None = None
         self.config_problems: list[Diagnostic] = []
         self.config_stamp: Stamp | None = None
@@ -99,7 +103,7 @@ class ContentCache:
         config_changed = self._refresh_config(hinted)
         if config_changed:  # another region reads every number differently: start afresh
             config, problems, stamp = self.config, self.config_problems, self.config_stamp
-            self.__init__(self.dir, self.jobs)  # type: ignore[misc]
+            self.__init__(self.dir, self.jobs, self.store)  # type: ignore[misc]
             self.config, self.config_problems, self.config_stamp = config, problems, stamp
             hinted = None
         if self.config is None:
@@ -114,11 +118,11 @@ class ContentCache:
             if stale:
                 self._drop(rel)
             if stamp is not None and (known is None or stale):
-                tasks.append((kind, path, rel, region, self.dir))
+                tasks.append((kind, path, rel, region, self.dir, self.store))
         queued = {t[2] for t in tasks}
         for rel in sorted(self._logo_dependants(hinted) - queued):
             self._drop(rel)
-            tasks.append(("business", self.dir / rel, rel, region, self.dir))
+            tasks.append(("business", self.dir / rel, rel, region, self.dir, self.store))
         stamps = {t[2]: stamp_of(t[1]) for t in tasks}
         for rel, result in map_in_processes(_read_task, tasks, self.jobs, min_items=256):
             self._add(rel, _File(_kind_of(rel), stamps[rel], result))
