@@ -29,11 +29,20 @@ def test_business_pages_show_badge_number_reasons_and_logo_only_when_verified(th
     assert (output / "b/brisa" / logo.attrs["src"]).resolve().is_file()
     assert verified.find("span", class_="number").text == "+34 600 12 34 56"
     assert verified.find("a", href="https://wa.me/34600123456")
-    reasons = [li.text for li in verified.find("section", class_="why").find_all("li")]
+    why = verified.find("section", class_="why")
+    reasons = [li.text for li in why.find("ul").find_all("li")]
     assert reasons == [
-        "The number +34 600 12 34 56 is registered to Aerolíneas Brisa S.A. (company B001) in the company register. (source: register/register.yaml:3)",
-        "The directory operator verified this business and this number on January 10, 2026 (video-call); the verification is valid until January 10, 2027. (source: verifications/2026.yaml:1)",
+        "The number +34 600 12 34 56 is registered to Aerolíneas Brisa S.A. (company B001) in the company register.",
+        "The directory operator verified this business and this number on January 10, 2026, by a video call; the verification is valid until January 10, 2027.",
     ]
+    # Files and lines only for the operator: folded away, and on each reason as data.
+    assert [li.attrs["data-source"] for li in why.find("ul").find_all("li")] == [
+        "register/register.yaml:3", "verifications/2026.yaml:1"]
+    operator = why.find("details", class_="why__operator")
+    assert "open" not in operator.attrs
+    assert [c.text for c in operator.find_all("code")] == ["register/register.yaml:3", "verifications/2026.yaml:1"]
+    assert "badgedir explain brisa" in operator.text
+    assert "yaml" not in "".join(reasons) + verified.find("section", class_="tier-panel").text
     assert "cannot add you or message you first" in verified.find("section", class_="control").text
     assert verified.find("section", class_="description").find("strong").text == "us"
 
@@ -42,7 +51,7 @@ def test_business_pages_show_badge_number_reasons_and_logo_only_when_verified(th
     assert not confirmed.find_all("img")
     unverified = page(output, "b/brisa-soporte/index.html")
     assert unverified.find("span", class_="badge").text == "?Unverified"
-    warning = unverified.find("div", class_="warning")
+    warning = unverified.find("p", class_="lookalike-warning")
     assert "Not the verified account of Aerolíneas Brisa — different number" in warning.text
     assert warning.find("a").attrs["href"] == "../../b/brisa/index.html"
 

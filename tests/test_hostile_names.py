@@ -102,8 +102,7 @@ def impostor_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, tuple
 def test_look_alikes_of_a_verified_name_carry_a_visible_warning(impostor_site, index: int, name: str) -> None:
     output, warnings = impostor_site
     html = page(output, f"b/imp{index}/index.html")
-    warning = html.find("div", class_="warning")
-    assert warning.attrs["role"] == "alert"
+    warning = html.find("p", class_="lookalike-warning")
     assert warning.find("strong").text == "Not the verified account of Iberia — different number."
     assert warning.find("a").attrs["href"] == "../../b/iberia/index.html"
     assert html.find("span", class_="badge").attrs["data-tier"] == "unverified"
@@ -115,8 +114,9 @@ def test_look_alikes_are_flagged_in_listings_and_search_results(impostor_site) -
     output, _ = impostor_site
     cards = {c.find("a", class_="card__name").attrs["href"]: c for c in page(output, "tier/unverified/index.html").find_all("li", class_="card")}
     for index in range(len(IMPOSTORS)):
-        assert cards[f"../../b/imp{index}/index.html"].find("span", class_="card__warning").text == \
-            "Not the verified account of Iberia — different number"
+        warning = cards[f"../../b/imp{index}/index.html"].find("p", class_="lookalike-warning")
+        assert warning.find("strong").text == "Not the verified account of Iberia — different number."
+        assert warning.find("a").attrs["href"] == "../../b/iberia/index.html"
     rows = {row[1]: row for path in (output / "search").rglob("d/*.json") for row in json_of(path)}
     for index in range(len(IMPOSTORS)):
         assert rows[f"b/imp{index}/"][5:] == ["Iberia", "b/iberia/"]
@@ -125,9 +125,9 @@ def test_look_alikes_are_flagged_in_listings_and_search_results(impostor_site) -
 def test_different_names_are_not_flagged(impostor_site) -> None:
     output, warnings = impostor_site
     for index in range(4):
-        assert not page(output, f"b/fine{index}/index.html").find_all("div", class_="warning")
+        assert not page(output, f"b/fine{index}/index.html").find_all(class_="lookalike-warning")
     assert not [w for w in warnings if "fine.yaml" in w.path]
-    assert not page(output, "b/iberia/index.html").find_all("div", class_="warning")
+    assert not page(output, "b/iberia/index.html").find_all(class_="lookalike-warning")
 
 
 def test_a_confirmed_look_alike_is_flagged_too(tmp_path: Path) -> None:
@@ -138,7 +138,7 @@ def test_a_confirmed_look_alike_is_flagged_too(tmp_path: Path) -> None:
     output = built(tmp_path, files, base={})
     html = page(output, "b/ib-help/index.html")
     assert html.find("span", class_="badge").attrs["data-tier"] == "confirmed"
-    assert html.find("div", class_="warning").find("strong").text == "Not the verified account of Iberia — different number."
+    assert html.find("p", class_="lookalike-warning").find("strong").text == "Not the verified account of Iberia — different number."
 
 
 @pytest.mark.parametrize("field, value, message", [

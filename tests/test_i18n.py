@@ -144,21 +144,25 @@ def test_spanish_badge_labels_and_reasons_read_correctly(bilingual: Path) -> Non
     brisa = page(bilingual, "b/brisa/index.html")
     why = brisa.find("section", class_="why")
     assert why.find("h2").text == "¿Por qué esta insignia?"
-    assert [li.text for li in why.find_all("li")] == [
+    assert [li.text for li in why.find("ul").find_all("li")] == [
         "El número +34 600 12 34 56 está inscrito a nombre de Aerolíneas Brisa S.A. (empresa B001) en el "
-        "registro mercantil. (fuente: register/register.yaml:3)",
-        "El equipo del directorio verificó este negocio y este número el 10 de enero de 2026 (videollamada); "
-        "la verificación es válida hasta el 10 de enero de 2027. (fuente: verifications/2026.yaml:1)",
+        "registro mercantil.",
+        "El equipo del directorio verificó este negocio y este número el 10 de enero de 2026, mediante una videollamada; "
+        "la verificación es válida hasta el 10 de enero de 2027.",
     ]
-    assert [li.text for li in page(bilingual, "en/b/brisa/index.html").find("section", class_="why").find_all("li")][1] == (
-        "The directory operator verified this business and this number on January 10, 2026 (video-call); "
-        "the verification is valid until January 10, 2027. (source: verifications/2026.yaml:1)")
+    assert why.find("details").find("summary").text == "Para el equipo del directorio: de dónde se leyeron estas pruebas"
+    assert brisa.find("p", class_="tier-panel__meaning").text.startswith(
+        "Este número está inscrito a nombre de Aerolíneas Brisa S.A. en el registro mercantil, y el equipo del "
+        "directorio verificó la cuenta el 10 de enero de 2026.")
+    assert [li.text for li in page(bilingual, "en/b/brisa/index.html").find("section", class_="why").find("ul").find_all("li")][1] == (
+        "The directory operator verified this business and this number on January 10, 2026, by a video call; "
+        "the verification is valid until January 10, 2027.")
     soporte = page(bilingual, "b/brisa-soporte/index.html")
-    assert soporte.find("div", class_="warning").find("strong").text == (
+    assert soporte.find("p", class_="lookalike-warning").find("strong").text == (
         "No es la cuenta verificada de Aerolíneas Brisa: el número es otro.")
     assert soporte.find("section", class_="why").find("li").text == (
         "El negocio no indica ninguna empresa del registro mercantil, así que su número +34 622 33 44 55 "
-        "no se puede confirmar. (fuente: businesses/shops.yaml:18)")
+        "no se puede confirmar.")
 
 
 def test_legend_contact_note_footer_and_pagination_texts_are_spanish(bilingual: Path) -> None:

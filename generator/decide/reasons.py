@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .tiers import Reason
+from .tiers import Reason, TierDecision
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention
@@ -22,7 +22,7 @@ REASON_TEXT: dict[str, str] = {
     "register_number_not_listed": N_("The number {number} is not among the phones the company register lists for {legal_name} (company {company_id})."),
     "register_company_unknown": N_("The business names company {company_id}, which is not in the company register."),
     "register_no_company": N_("The business names no company in the company register, so its number {number} cannot be confirmed."),
-    "verification_current": N_("The directory operator verified this business and this number on {verified_on} ({method}); the verification is valid until {expires}."),
+    "verification_current": N_("The directory operator verified this business and this number on {verified_on}, by {method}; the verification is valid until {expires}."),
     "verification_expired": N_("A verification by the directory operator expired on {expires}."),
     "verification_not_yet_valid": N_("A verification by the directory operator is only valid from {verified_on}."),
     "verification_revoked": N_("A verification by the directory operator (from {verified_on}) was revoked."),
@@ -54,13 +54,43 @@ NOT_COUNTING_TEXT: dict[str, str] = {  # reason code → why that record does no
 # The usual ``method`` values of a verification record, translated in the
 # reason sentence; any other method is shown as written.
 VERIFICATION_METHODS: dict[str, str] = {
-    # Translators: how the directory operator checked a business, shown in brackets after the date.
-    "video-call": N_("video-call"),
-    # Translators: how the directory operator checked a business (by reviewing its documents).
-    "documents": N_("documents"),
-    # Translators: how the directory operator checked a business (by visiting it in person).
-    "site-visit": N_("site-visit"),
+    # Translators: how the directory operator checked a business, after "by" ("verified ... on <date>, by a video call").
+    "video-call": N_("a video call"),
+    # Translators: how the directory operator checked a business (by reviewing its documents), after "by".
+    "documents": N_("checking its documents"),
+    # Translators: how the directory operator checked a business (by visiting it in person), after "by".
+    "site-visit": N_("a visit in person"),
 }
+
+# What a tier means for one business, in one sentence a visitor reads first
+# (the tier panel at the top of its page).  The reasons list the evidence in
+# detail; this says what it adds up to, naming the company where the register
+# names it.
+TIER_MEANING: dict[str, str] = {
+    "verified": N_("This number is registered to {legal_name} in the company register, and the directory operator verified the account on {verified_on}."),
+    "confirmed": N_("This number is registered to {legal_name} in the company register; the directory has not verified the account."),
+    # A confirmed business whose verification counts only once it has a logo (``verification_no_logo``).
+    "confirmed_no_logo": N_("This number is registered to {legal_name} in the company register; the directory operator verified the account too, but shows the verified badge only beside a logo."),
+    "unverified": N_("Nothing confirms that this account belongs to the business it names: be careful before you share anything."),
+}
+
+
+def tier_meaning(decision: TierDecision, gettext: Callable[[str], str],
+                 format_date: Callable[[str], str] = str) -> str:
+    """What ``decision``'s tier means for its business, as one sentence in the page's language.
+
+    Verified and confirmed always carry a ``register_match`` reason (that is what
+    confirms them), so the company's legal name is there to quote.
+    """
+    params, key = {}, decision.tier.value
+    for reason in decision.reasons:
+        if reason.code == "register_match":
+            params["legal_name"] = reason.param("legal_name")
+        elif reason.code == "verification_current":
+            params["verified_on"] = format_date(reason.param("verified_on"))
+        elif reason.code == "verification_no_logo":
+            key = "confirmed_no_logo"
+    return gettext(TIER_MEANING[key]).format(**params)
 
 
 def reason_text(reason: Reason, gettext: Callable[[str], str],
@@ -75,7 +105,8 @@ def reason_text(reason: Reason, gettext: Callable[[str], str],
         params["number"] = format_number(params["number"])
     method = params.get("method")
     if method == "":
-        params["method"] = gettext("method not recorded")
+        # Translators: after "by", when the verification record does not say how the business was checked.
+        params["method"] = gettext("a method not recorded")
     elif method in VERIFICATION_METHODS:
         params["method"] = gettext(VERIFICATION_METHODS[method])
     return gettext(REASON_TEXT[reason.code]).format(**params)

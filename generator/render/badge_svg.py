@@ -47,7 +47,7 @@ class EmbedView:
     height: int
     alt: str
     svg: Markup  # the badge itself, to show inline (the page shows no <img> but a verified logo)
-    snippet: str | None  # the HTML to copy; None without a base_url (it needs absolute URLs)
+    snippet: str | None  # the HTML to copy; None without a base_url (it needs absolute URLs) and for a look-alike
 
 
 def badge_text(site: Site, listed: Listed, language: Language) -> str:
@@ -65,7 +65,7 @@ def embed_view(site: Site, listed: Listed, language: Language) -> EmbedView:
     alt = badge_text(site, listed, first)
     snippet = None
     base = site.config.base_url
-    if base:
+    if base and listed.imitates is None:  # a look-alike is not invited to show its badge anywhere
         snippet = (f'<a href="{html.escape(base + path)}"><img src="{html.escape(base + path)}badge.svg" '
                    f'alt="{html.escape(alt)}" width="{width}" height="{HEIGHT}"></a>')
     svg = Markup(badge_svg(site, listed, first).removesuffix("\n"))  # built from escaped text only

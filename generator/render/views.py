@@ -17,12 +17,15 @@ from ..read import phones
 from ..i18n import format_date, translations
 from .logo_card import card_filename
 from ..read.markup import render_markdown
-from ..decide.reasons import reason_text
+from ..decide.reasons import reason_text, tier_meaning
 from ..model import Business
 from ..decide.site import Listed, Site
 from ..decide.tiers import TIER_ORDER, Tier
 
 TIER_ICONS = {Tier.VERIFIED: "✓", Tier.CONFIRMED: "✓", Tier.UNVERIFIED: "?"}
+# Each tier's icon by its shape, so it reads without colour (grayscale, colour blindness):
+# a check in a filled disc, a check in a ring, a question mark.  static/results.js has the twin table.
+TIER_ICON_NAMES = {Tier.VERIFIED: "check-filled", Tier.CONFIRMED: "check-outline", Tier.UNVERIFIED: "question"}
 
 
 def business_path(business_id: str) -> str:
@@ -48,7 +51,8 @@ class ReasonView:
 class BadgeView:
     tier: str
     label: str
-    icon: str
+    icon: str  # the glyph
+    icon_name: str  # the shape: check-filled, check-outline or question (data-icon)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +76,7 @@ class BusinessView:
     logo_href: str | None
     card_href: str | None  # the logo as a PNG for social cards (generator/logo_card.py), verified only
     reasons: tuple[ReasonView, ...]
+    tier_meaning: str  # what the tier means for this business, one sentence ("" in listings)
     imitates_name: str | None
     imitates_href: str | None
 
@@ -93,7 +98,7 @@ class Language:
     def badges(self) -> dict[Tier, BadgeView]:
         labels = {Tier.VERIFIED: self.gettext("Verified"), Tier.CONFIRMED: self.gettext("Confirmed"),
                   Tier.UNVERIFIED: self.gettext("Unverified")}
-        return {tier: BadgeView(tier.value, labels[tier], TIER_ICONS[tier]) for tier in TIER_ORDER}
+        return {tier: BadgeView(tier.value, labels[tier], TIER_ICONS[tier], TIER_ICON_NAMES[tier]) for tier in TIER_ORDER}
 
 
 def business_view(listed: Listed, language: Language, detailed: bool = True) -> BusinessView:
@@ -116,6 +121,7 @@ def business_view(listed: Listed, language: Language, detailed: bool = True) -> 
         card_href=f"static/logos/{card_filename(listed.logo)}" if listed.logo else None,
         reasons=tuple(ReasonView(reason_text(r, gettext, language.date, numbers_shown(business)), str(r.source) if r.source else "")
                       for r in decision.reasons) if detailed else (),
+        tier_meaning=tier_meaning(decision, gettext, language.date) if detailed else "",
         imitates_name=imitates.name if imitates else None,
         imitates_href=f"b/{imitates.id}/index.html" if imitates else None,
     )

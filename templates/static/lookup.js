@@ -73,6 +73,7 @@
     var input = box.querySelector("input");
     var out = box.querySelector(".lookup__result");
     if (!form || !input || !out) return;
+    if (R.offline) { R.showOffline(box); return; }
     var d = box.dataset;
     var labels = { verified: d.labelVerified, confirmed: d.labelConfirmed, unverified: d.labelUnverified };
     var generation = 0, timer = 0;
@@ -83,14 +84,21 @@
       nodes.forEach(function (n) { out.appendChild(n); });
       box.setAttribute("data-lookup-state", state);
     }
-    function unknown(number) {
+    function checked(number) { return el("p", "lookup__checked", d.msgChecked.replace("{number}", number)); }
+    function unknown(typed) {
       var p = el("p", "lookup__unknown", d.msgUnknown + " ");
       var faq = el("a", "", d.msgFaq);
       faq.href = d.faqUrl;
       p.appendChild(faq);
-      return [el("p", "lookup__checked", d.msgChecked.replace("{number}", number)), p];
+      return [checked(typed), p];
     }
-    function found(number, rows) {
+    // An unverified or look-alike account is headed by a caution, not by the words a verified one gets.
+    function heading(rows) {
+      if (rows.some(function (row) { return row[4]; })) return el("p", "lookup__found lookup__found--caution", d.msgFoundLookalike);
+      if (rows.some(function (row) { return row[2] === "unverified"; })) return el("p", "lookup__found lookup__found--caution", d.msgFoundUnverified);
+      return el("p", "lookup__found", d.msgFound);
+    }
+    function found(rows) {
       var list = el("ul", "lookup__list");
       rows.forEach(function (row) {
         var li = el("li", "lookup__business lookup__business--" + row[2]);
@@ -100,10 +108,11 @@
         li.appendChild(document.createTextNode(" "));
         li.appendChild(badge(String(row[2]), labels));
         li.appendChild(el("span", "lookup__number", String(row[3])));
-        if (row[4]) li.appendChild(R.warning("lookup__warning", d.msgWarning, row[4], row[5], d.msgWarningLink));
+        if (row[4]) li.appendChild(R.warning(d.msgWarning, row[4], row[5], d.msgWarningLink));
         list.appendChild(li);
       });
-      return [el("p", "lookup__checked", d.msgChecked.replace("{number}", number)), el("p", "lookup__found", d.msgFound), list];
+      // The number as the result shows it (formatted), not the E.164 it was looked up by.
+      return [checked(String(rows[0][3])), heading(rows), list];
     }
     function run() {
       var mine = ++generation;
@@ -115,7 +124,8 @@
         if (!number) return [el("p", "lookup__invalid", d.msgInvalid)];
         return getJSON("lookup/" + m.base + (hashKey(number) % m.files) + ".json").then(function (shard) {
           var rows = Object.prototype.hasOwnProperty.call(shard, number) ? shard[number] : null;
-          return rows && rows.length ? found(number, rows) : unknown(number);
+          // Not found: the number as the visitor wrote it, spaces tidied (no formatting rules here).
+          return rows && rows.length ? found(rows) : unknown(raw.trim().replace(/\s+/g, " "));
         });
       }).then(function (nodes) {
         if (mine === generation) show(nodes, "done");

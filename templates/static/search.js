@@ -291,7 +291,7 @@
     if (row[3] >= 0 && m.cities[row[3]]) meta.push(m.cities[row[3]]);
     if (row[4]) meta.push(String(row[4]));
     if (meta.length) li.appendChild(el("span", "search-result__meta", meta.join(" \u00b7 ")));
-    if (row[5]) li.appendChild(R.warning("search-result__warning", ui.msg.warning, row[5], row[6], ui.msg.warningLink));
+    if (row[5]) li.appendChild(R.warning(ui.msg.warning, row[5], row[6], ui.msg.warningLink));
     return li;
   }
 
@@ -303,6 +303,7 @@
     var list = box.querySelector(".search__list");
     var more = box.querySelector(".search__more");
     if (!form || !input || !region || !status || !list || !more) return;
+    if (R.offline) { R.showOffline(box); return; }
     var d = box.dataset;
     var ui = {
       labels: { verified: d.labelVerified, confirmed: d.labelConfirmed, unverified: d.labelUnverified },

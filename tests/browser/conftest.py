@@ -103,6 +103,17 @@ def site_url(served: Path) -> str:
     return _url(served, SUB_PATH)
 
 
+@pytest.fixture(scope="session")
+def bilingual_url(served: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The example directory in Spanish first and English, served at /bilingual/."""
+    content = tmp_path_factory.mktemp("bilingual") / "content"
+    shutil.copytree(REPO / "content", content)
+    site = (content / "site.yaml").read_text(encoding="utf-8")
+    (content / "site.yaml").write_text(site.replace("language: en", "languages: [es, en]"), encoding="utf-8")
+    build(content, served / "bilingual")
+    return _url(served, "bilingual")
+
+
 # Names a business could write to attack or confuse the page.
 HOSTILE_CONTENT = {
     "site.yaml": """\

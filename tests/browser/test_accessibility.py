@@ -117,7 +117,7 @@ _LAYOUT = """() => {
     for (const el of document.body.querySelectorAll('*')) {
         if (el.closest('.visually-hidden, .skip-link, [hidden], noscript, script, style, template, option')) continue;
         const box = el.getBoundingClientRect();
-        if (box.width === 0 && box.height === 0) continue;
+        if (box.width <= 1 && box.height <= 1) continue;  // nothing shown, or visually hidden (1 px, clipped) for screen readers
         if (box.right > width + 1 && getComputedStyle(el).position !== 'fixed') problems.push(`${el.tagName}.${el.className} ends at ${Math.round(box.right)}px`);
         const style = getComputedStyle(el);
         if (['hidden', 'clip'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1 && el.textContent.trim())

@@ -24,13 +24,13 @@ def test_search_results_on_english_pages_link_to_english_pages(page: Any, biling
     page.get_by_role("searchbox", name="Search businesses").fill("cafe nino")
     first = page.locator(".search__list a").first
     first.wait_for()
-    assert first.get_attribute("href").endswith("/bilingual/en/b/cafe-nino/")
+    assert first.get_attribute("href").endswith("/bilingual/en/b/cafe-nino/index.html")
     page.goto(bilingual_url + "index.html")
     assert page.locator("html").get_attribute("lang") == "es"
     page.locator("input[type=search]").first.fill("cafe nino")
     first = page.locator(".search__list a").first
     first.wait_for()
-    assert first.get_attribute("href").endswith("/bilingual/b/cafe-nino/")
+    assert first.get_attribute("href").endswith("/bilingual/b/cafe-nino/index.html")
 
 
 @pytest.mark.parametrize("path, sentence", [
@@ -41,10 +41,10 @@ def test_a_look_alike_is_flagged_in_the_language_of_the_page(page: Any, bilingua
                                                               sentence: str) -> None:
     page.goto(bilingual_url + path)
     page.locator("input[type=search]").first.fill("aerolineas brisa soporte")
-    warning = page.locator(".search-result__warning").first
+    warning = page.locator(".search__list .lookalike-warning__text").first
     warning.wait_for()
     assert warning.inner_text().startswith(sentence)
     page.locator("#lookup-number").fill("699 80 71 23")
     page.locator("#lookup-number").press("Enter")
     page.wait_for_selector("[data-lookup][data-lookup-state=done]")
-    assert page.locator(".lookup__warning").inner_text().startswith(sentence)
+    assert page.locator(".lookup__result .lookalike-warning__text").inner_text().startswith(sentence)

@@ -38,7 +38,7 @@ def test_a_number_in_any_common_format_finds_the_business(lookup_page: Any, numb
     result = look_up(lookup_page, number)
     assert found(result) == [("Café Niño", "verified")]
     assert result.locator(".badge__label").inner_text() == "Verified"
-    assert result.locator(".lookup__name").get_attribute("href").endswith("/directory/b/cafe-nino/")
+    assert result.locator(".lookup__name").get_attribute("href").endswith("/directory/b/cafe-nino/index.html")
     assert "+34 654 32 10 98" in result.inner_text()
 
 
@@ -50,9 +50,9 @@ def test_foreign_numbers_with_a_trunk_zero(lookup_page: Any, number: str) -> Non
 def test_an_impostor_number_shows_its_warning(lookup_page: Any) -> None:
     result = look_up(lookup_page, "699 80 71 23")
     assert found(result) == [("Aerolíneas Brisa Soporte", "unverified")]
-    warning = result.locator(".lookup__warning")
+    warning = result.locator(".lookalike-warning")
     assert "Not the verified account of Aerolíneas Brisa" in warning.inner_text()
-    assert warning.locator("a").get_attribute("href").endswith("/directory/b/aerolineas-brisa/")
+    assert warning.locator("a").get_attribute("href").endswith("/directory/b/aerolineas-brisa/index.html")
 
 
 def test_an_unknown_number_warns_and_links_to_the_impostor_faq(lookup_page: Any) -> None:

@@ -55,9 +55,9 @@ def test_typing_a_query_lists_matches_verified_first(home: Any) -> None:
 def test_the_real_account_ranks_above_its_look_alike(home: Any) -> None:
     found = search(home, "aerolineas brisa")
     assert found == [("Aerolíneas Brisa", "verified"), ("Aerolíneas Brisa Soporte", "unverified")]
-    warning = home.query_selector_all(".search-result")[1].query_selector(".search-result__warning")
+    warning = home.query_selector_all(".search-result")[1].query_selector(".lookalike-warning")
     assert "Not the verified account of Aerolíneas Brisa" in warning.inner_text()
-    assert warning.query_selector("a").get_attribute("href").endswith("/directory/b/aerolineas-brisa/")
+    assert warning.query_selector("a").get_attribute("href").endswith("/directory/b/aerolineas-brisa/index.html")
 
 
 @pytest.mark.parametrize("query", ["cafe nino", "CAFÉ NIÑO", "Cafe Niño", "café  niño!"])
@@ -163,17 +163,17 @@ def test_results_are_accessible(home: Any) -> None:
     assert badge.locator(".badge__label").inner_text() == "Verified"
     assert badge.locator(".badge__icon").get_attribute("aria-hidden") == "true"
     link = home.locator(".search-result__name").first
-    assert link.get_attribute("href").endswith("/directory/b/onda-movil/")
+    assert link.get_attribute("href").endswith("/directory/b/onda-movil/index.html")
     link.focus()
     home.keyboard.press("Enter")
-    home.wait_for_url("**/b/onda-movil/")
+    home.wait_for_url("**/b/onda-movil/index.html")
 
 
 def test_search_works_from_a_deep_page(page: Any, site_url: str) -> None:
     page.goto(site_url + "b/cafe-nino/index.html")
     found = search(page, "brisa")
     assert names(found)[0] == "Aerolíneas Brisa"
-    assert page.locator(".search-result__name").first.get_attribute("href").endswith("/directory/b/aerolineas-brisa/")
+    assert page.locator(".search-result__name").first.get_attribute("href").endswith("/directory/b/aerolineas-brisa/index.html")
 
 
 def test_hostile_names_stay_text(page: Any, hostile_url: str) -> None:
@@ -201,13 +201,14 @@ def test_a_whole_name_match_comes_first_within_its_tier(page: Any, hostile_url: 
 def test_a_warning_puts_a_hostile_imitated_name_in_as_text(home: Any) -> None:
     name = '$& $` <img src=x onerror="window.__pwned=1"> {name}'
     made = home.evaluate("""([name]) => {
-        const p = window.badgedirResults.warning("w", "Not the account of {name}, careful", name, "b/real-one/", "See it");
-        const off = window.badgedirResults.warning("w", "{name}", name, "javascript:alert(1)", "See it");
+        const p = window.badgedirResults.warning("Not the account of {name}, careful", name, "b/real-one/", "See {name}");
+        const off = window.badgedirResults.warning("{name}", name, "javascript:alert(1)", "See it");
         return {text: p.textContent, images: p.querySelectorAll("img").length, href: p.querySelector("a").href,
-                offLinks: off.querySelectorAll("a").length};
+                offLinks: off.querySelectorAll("a").length, className: p.className};
     }""", [name])
-    assert made["text"] == f"Not the account of {name}, careful See it"
+    assert made["text"] == f"! Not the account of {name}, careful See {name}"
+    assert made["className"] == "lookalike-warning"
     assert made["images"] == 0
-    assert made["href"].endswith("/directory/b/real-one/")
+    assert made["href"].endswith("/directory/b/real-one/index.html")
     assert made["offLinks"] == 0
     assert home.evaluate("window.__pwned") is None

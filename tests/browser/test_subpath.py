@@ -186,6 +186,12 @@ def test_the_crawl_reaches_every_business_with_its_card_and_badge(published, cra
     for business in businesses:
         page = url + business["url"]
         assert status.get(page + "index.html") == 200 or status.get(page) == 200, business["id"]
+        folder = output / business["url"]
+        if 'class="lookalike-warning"' in (folder / "index.html").read_text(encoding="utf-8"):
+            # A look-alike's page offers neither its contact card nor its badge (issue #20); both are still written.
+            assert (folder / "contact.vcf").is_file() and (folder / "badge.svg").is_file()
+            assert page + "contact.vcf" not in status and page + "badge.svg" not in status, business["id"]
+            continue
         assert status.get(page + "contact.vcf") == 200, business["id"]
         assert status.get(page + "badge.svg") == 200, business["id"]
     assert status.get(url + "static/site.css") == 200
