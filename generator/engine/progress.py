@@ -55,5 +55,6 @@ class TerminalProgress(Progress):
 def summary_line(result: BuildResult, output: Path) -> str:
     tiers = ", ".join(f"{n} {tier}" for tier, n in result.tier_counts.items())
     megabytes = result.bytes / 1_000_000
-    return (f"Built {output}: {result.pages} pages, {result.files} files ({megabytes:.1f} MB); "
+    changed = f"{result.files - result.kept} written, {result.kept} kept, {result.removed} removed"
+    return (f"Built {output}: {result.pages} pages, {result.files} files ({megabytes:.1f} MB; {changed}); "
             f"businesses: {tiers}; {len(result.warnings)} warnings; {result.seconds:.2f} s")

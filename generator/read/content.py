@@ -15,9 +15,13 @@ from ..diagnostics import Diagnostic, errors_in
 from .load import FileResult, content_files, load_faq_page, load_site, read_file
 from ..model import Content
 from ..engine.parallel import map_in_processes
+from ..cache.reads import cached_read
+from ..cache.store import Store
 
 
-def read_content(content_dir: Path, jobs: int = 1) -> tuple[Content | None, list[Diagnostic]]:
+def read_content(content_dir: Path, jobs: int = 1, store: Store | None = None) -> tuple[Content | None, list[Diagnostic]]:
+    """Every content file read (from the cache where it has not changed) and checked across files."""
+    store = store if store is not None else Store()
     site, diagnostics = load_site(content_dir)
     if site is None:
         return None, diagnostics
@@ -29,9 +33,10 @@ def read_content(content_dir: Path, jobs: int = 1) -> tuple[Content | None, list
     # first, so they do not leave one worker busy at the end while the other waits.  Merged in file order.
     order = sorted(range(len(tasks)), key=lambda n: tasks[n][0] == "business")
     results: list[FileResult | None] = [None] * len(tasks)
-    work = [(tasks[n][0], tasks[n][1], region, content_dir) for n in order]  # paths: content_dir / <rel>
-    for n, result in zip(order, map_in_processes(_read_one, work, jobs)):
+    work = [(tasks[n][0], tasks[n][1], region, content_dir, store) for n in order]  # paths: content_dir / <rel>
+    for n, (result, counts) in zip(order, map_in_processes(_read_one, work, jobs)):
         results[n] = result
+        store.add(counts)
     merged = FileResult()
     for result in results:
         assert result is not None
@@ -64,11 +69,13 @@ def read_content(content_dir: Path, jobs: int = 1) -> tuple[Content | None, list
     return content, diagnostics
 
 
-def _read_one(task: tuple[str, Path, str, Path]) -> FileResult:
-    kind, path, region, content_dir = task
+def _read_one(task: tuple[str, Path, str, Path, Store]) -> tuple[FileResult, Store]:
+    kind, path, region, content_dir, store = task
+    before = store.counts()
     text, prefix = str(path), os.path.join(content_dir, "")
     if text.startswith(prefix):  # relative_to without its cost per file (100,000 files)
         rel = text[len(prefix):].replace(os.sep, "/")
     else:
         rel = path.relative_to(content_dir).as_posix()
-    return read_file(kind, path, rel, region, content_dir)
+    result = cached_read(store, read_file, kind, path, rel, region, content_dir)
+    return result, store.take_since(before)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from ..model import Logo
@@ -36,8 +38,24 @@ _SVG_ATTRIBUTES = frozenset(
 _SAFE_URL_REF = re.compile(r"url\(\s*#[A-Za-z][\w.-]*\s*\)")
 
 
+_LOOKUPS: list[list[str]] = []  # open ``noting_lookups`` blocks, innermost last
+
+
+@contextmanager
+def noting_lookups() -> Iterator[list[str]]:
+    """Collect every logo path looked up inside the block: the build cache's discovered inputs."""
+    found: list[str] = []
+    _LOOKUPS.append(found)
+    try:
+        yield found
+    finally:
+        _LOOKUPS.remove(found)
+
+
 def check_logo_path(value: str, content_dir: Path) -> tuple[Path | None, str | None]:
     """Resolve a logo path written by a business, refusing anything that could leave the content folder."""
+    if _LOOKUPS:
+        _LOOKUPS[-1].append(value)
     if any(ch in value for ch in "\\:~\x00") or value.startswith("/"):
         return None, f"'{value}' must be a plain relative path inside the content folder (no '\\', ':', '~' or leading '/')"
     parts = PurePosixPath(value).parts

@@ -24,7 +24,10 @@ from .pages import (PAGE_SIZE, Page, business_page, faq_for_language, language_p
                     paginated_path)
 from ..read.markup import render_markdown
 from ..decide.site import Site
-from .templates import make_environment, template_diagnostic
+from .templates import make_environment, template_diagnostic, template_dirs
+from ..cache.keys import files_digest
+from ..cache.pages import PageKeys, cached_page
+from ..cache.store import DiskStore, Store
 from ..decide.tiers import TIER_ORDER, Tier
 from .views import BusinessView, CategoryView, Language, business_view, category_views, cities
 
@@ -62,9 +65,12 @@ class Alternate:
 
 
 class Renderer:
-    def __init__(self, site: Site, user_templates: Path | None, remember_cards: bool = False) -> None:
-        """``remember_cards``: keep every business's rendered listing card for the next renderer (live preview)."""
+    def __init__(self, site: Site, user_templates: Path | None, remember_cards: bool = False,
+                 store: Store | None = None) -> None:
+        """``remember_cards``: keep every business's rendered listing card for the next renderer (live preview).
+        ``store``: pages rendered by earlier builds, by the hash of what they show (the build cache)."""
         self.site = site
+        self.store = store if store is not None else Store()
         self.remember_cards = remember_cards
         self.languages = {lang: Language(lang, site.config.languages[0]) for lang in site.config.languages}
         self.envs = {lang: make_environment(user_templates, language.catalogue) for lang, language in self.languages.items()}
@@ -79,6 +85,8 @@ class Renderer:
         self._site_views: dict[str, SiteView] = {}
         self._cards: dict[str, dict[str, BusinessView]] = {}
         self._templates: dict[tuple[str, str], jinja2.Template] = {}
+        self.page_keys = (PageKeys(files_digest(template_dirs(user_templates)), self.envs, self.site_view)
+                          if isinstance(self.store, DiskStore) else None)
 
     def template(self, name: str, lang: str) -> jinja2.Template:
         """One compiled template per page kind and language, reused for every page."""
@@ -192,6 +200,12 @@ class Renderer:
         template = self.template(page.template, page.lang)
         return template.render(context)
 
+    def render_bytes(self, page: Page) -> bytes:
+        """The page as published: from the build cache when nothing it shows has changed."""
+        context = self._context(page, self.languages[page.lang])
+        return cached_page(self.store, self.page_keys, page.template, page.lang, page.number, context,
+                           lambda: self.template(page.template, page.lang).render(context))
+
     def _context(self, page: Page, language: Language) -> dict[str, Any]:
         prefix = language_prefix(self.site, page.lang)
         site_path = page.path[len(prefix):]
@@ -300,11 +314,11 @@ def _render_business_batch(shared: dict[str, Any], task: tuple[str, list[str], s
 
 
 def _render_and_write(renderer: Renderer, pages: list[Page], target: Path, dirs: list[Path]) -> Written:
-    stats = WriteStats()
+    stats, mark = WriteStats(), renderer.store.counts()
     for page in pages:
         try:
-            html = renderer.render(page)
+            data = renderer.render_bytes(page)
         except Exception as exc:  # a user's template can fail in any way; report where
-            return Written(stats, len(pages), (template_diagnostic(exc, dirs),))
-        write_file(target, page.path, html.encode("utf-8"), stats)
-    return Written(stats, len(pages))
+            return Written(stats, len(pages), (template_diagnostic(exc, dirs),), renderer.store.take_since(mark))
+        write_file(target, page.path, data, stats)
+    return Written(stats, len(pages), (), renderer.store.take_since(mark))
