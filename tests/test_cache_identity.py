@@ -128,7 +128,12 @@ def build(content: Path, output: Path, cache: Path, *more: str | Path, as_of=AS_
                     "--as-of", as_of.isoformat(), *more)
 
 
-def test_a_rebuild_of_unchanged_content_writes_nothing(example: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("same_logo", [False, True], ids=["example", "two-logos-alike"])
+def test_a_rebuild_of_unchanged_content_writes_nothing(example: Path, tmp_path: Path, same_logo: bool) -> None:
+    """Also when two businesses' logo files have the same bytes, so both are published under one
+    content-hashed name (a company's shops, one logo)."""
+    if same_logo:
+        shutil.copyfile(example / "logos" / "cafe-nino.svg", example / "logos" / "banco-ribera.svg")
     site, cache = tmp_path / "site", tmp_path / "cache"
     first = build(example, site, cache)
     assert first.code == 0, first.describe()
