@@ -42,6 +42,7 @@ class Measurement:
     files: int
     bytes: int
     stderr: str
+    stdout: str = ""  # kept only when asked (``keep_stdout``): a build's summary line, for warm.py
 
     @property
     def ok(self) -> bool:
@@ -134,12 +135,13 @@ def output_size(folder: Path) -> tuple[int, int]:
 
 
 def run(cmd: list[str], output: Path, cwd: Path | None = None, env: dict[str, str] | None = None,
-        interval: float = 0.02) -> Measurement:
-    """Run cmd to completion (stdout discarded, stderr kept) and measure it; output is counted after."""
-    with tempfile.TemporaryFile() as err:
+        interval: float = 0.02, keep_stdout: bool = False) -> Measurement:
+    """Run cmd to completion (stdout discarded unless ``keep_stdout``, stderr kept) and measure it;
+    output is counted after."""
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=err)
+                                stdout=out if keep_stdout else subprocess.DEVNULL, stderr=err)
         sampler = _Sampler(proc.pid, interval)
         sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
@@ -148,10 +150,12 @@ def run(cmd: list[str], output: Path, cwd: Path | None = None, env: dict[str, st
         proc.returncode = os.waitstatus_to_exitcode(status)  # we reaped it; tell Popen
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
+        out.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
     maxrss = usage.ru_maxrss * 1024
     files, total = output_size(output) if output.exists() else (0, 0)
     return Measurement(
         returncode=proc.returncode, wall=wall, cpu=usage.ru_utime + usage.ru_stime,
         tree_rss=sampler.peak_rss or maxrss, tree_pss=sampler.peak_pss or maxrss, maxrss=maxrss,
-        samples=sampler.samples, files=files, bytes=total, stderr=stderr,
+        samples=sampler.samples, files=files, bytes=total, stderr=stderr, stdout=stdout,
     )
