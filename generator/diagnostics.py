@@ -28,13 +28,21 @@ class Diagnostic:
     level: Level = "error"
 
     def __str__(self) -> str:
-        """``path:line: message``, with anything unprintable a business wrote (terminal escapes,
-        line breaks that would fake another diagnostic, bidi controls) shown as ``\\uXXXX``."""
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        """``path:line: message`` on one line, the path and message passed through :func:`shown`."""
+        where = f"{shown(self.path)}:{self.line}" if self.line else shown(self.path)
         prefix = "warning: " if self.level == "warning" else ""
-        message = self.message if self.message.isprintable() else "".join(
-            c if c.isprintable() else f"\\u{ord(c):04x}" for c in self.message)
-        return f"{where}: {prefix}{message}"
+        return f"{where}: {prefix}{shown(self.message)}"
+
+
+def shown(text: object) -> str:
+    """``text`` safe to print on one line: anything unprintable a business or a file name holds
+    (terminal escapes, line breaks that would fake another diagnostic, bidi controls) as ``\\uXXXX``,
+    and the bytes of a file name that are not UTF-8 (kept by Python as lone surrogates) as ``\\xNN``."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF
+                   else f"\\u{ord(c):04x}" for c in text)
 
 
 def ContentError(path: str, line: int, message: str) -> Diagnostic:  # noqa: N802 - reads like a type

@@ -6,6 +6,7 @@ import difflib
 
 from .decide.reasons import reason_text
 from .decide.site import Site
+from .diagnostics import shown
 from .read.slugs import slugify
 from .render.views import Language, numbers_shown
 
@@ -18,10 +19,10 @@ def explain(site: Site, business_id: str) -> tuple[str, bool]:
     language = Language(site.config.languages[0])
     business, decision = listed.business, listed.decision
     lines = [f"{business.id}: {decision.tier.value}",
-             f"  name: {business.name}", f"  number: {business.whatsapp_display} ({business.whatsapp_source})",
+             f"  name: {business.name}", f"  number: {business.whatsapp_display} ({shown(business.whatsapp_source)})",
              f"  as of: {site.as_of.isoformat()}", "  because:"]
     for reason in decision.reasons:
-        where = f" [{reason.source}]" if reason.source else ""
+        where = f" [{shown(reason.source)}]" if reason.source else ""
         lines.append(f"  - {reason_text(reason, language.gettext, language.date, numbers_shown(business))}{where}")
     if listed.imitates:
         lines.append(f"  warning: resembles verified '{listed.imitates.name}' ({listed.imitates.id}) with another number")
@@ -40,8 +41,8 @@ def unknown_id_message(business_id: str, ids: list[str]) -> str:
         close = [wanted]
     count = f"{len(ids)} business{'' if len(ids) == 1 else 'es'}"
     if not ids:
-        return f"no business with id '{business_id}': the directory has no businesses"
+        return f"no business with id '{shown(business_id)}': the directory has no businesses"
     if close:
-        return f"no business with id '{business_id}'; did you mean {' or '.join(close)}? (the directory has {count})"
-    shown = ", ".join(sorted(ids)[:5]) + (", ..." if len(ids) > 5 else "")
-    return f"no business with id '{business_id}' among the directory's {count} ({shown})"
+        return f"no business with id '{shown(business_id)}'; did you mean {' or '.join(close)}? (the directory has {count})"
+    some = ", ".join(sorted(ids)[:5]) + (", ..." if len(ids) > 5 else "")
+    return f"no business with id '{shown(business_id)}' among the directory's {count} ({some})"

@@ -32,10 +32,11 @@ def free_port() -> int:
 class Server:
     """``badgedir serve`` in a subprocess, its stderr collected as it comes."""
 
-    def __init__(self, content: Path, output: Path | None = None, templates: Path | None = None) -> None:
+    def __init__(self, content: Path, output: Path | None = None, templates: Path | None = None,
+                 extra: tuple[str, ...] = ()) -> None:
         self.port = free_port()
         command = [sys.executable, "-m", "generator", "serve", "--content", str(content), "--port", str(self.port),
-                   "--as-of", "2026-11-25"]
+                   "--as-of", "2026-11-25", *extra]
         command += ["--output", str(output)] if output else []
         command += ["--templates", str(templates)] if templates else []
         env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -238,3 +239,54 @@ def test_the_polling_watcher_notices_changes_where_there_is_no_inotify(tmp_path:
     (tmp_path / "b.yaml").write_text("b")
     assert watcher.wait(timeout=5) is None  # "something changed: look at everything"
     assert watcher.wait(timeout=0.6) is False
+
+
+def test_a_path_segment_too_long_for_the_disk_is_a_404_with_one_line(server: Server) -> None:
+    """Issue #21 item 7: a 300-byte segment made ``is_dir()`` raise: 500 and two tracebacks a request."""
+    before = len(server.stderr)
+    for path in ("/" + "a" * 300, "/b/" + "%C3%A9" * 200 + "/index.html", "/" + "x" * 5000):
+        status, _ = server.get(path)
+        assert status == 404, path
+    server.wait_for(lambda: len(server.stderr) >= before + 3, "the log lines")
+    time.sleep(0.2)
+    logged = server.stderr[before:]
+    assert len(logged) == 3 and all(line.startswith("badgedir: 404 for /") for line in logged), logged
+    assert server.get("/")[0] == 200
+
+
+def closed_by_server(connection: socket.socket, within: float) -> bool:
+    connection.settimeout(within)
+    try:
+        return connection.recv(1) == b""
+    except socket.timeout:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+def test_idle_and_slow_connections_are_closed_and_their_number_is_capped(tmp_path: Path) -> None:
+    """Issue #21 item 7: 200 idle connections were held for ever; now they time out, and extras are refused."""
+    running = Server(make_content(tmp_path, THREE_TIERS), output=tmp_path / "preview",
+                     extra=("--idle-timeout", "1.5", "--max-connections", "20"))
+    try:
+        held = [socket.create_connection(("127.0.0.1", running.port)) for _ in range(40)]
+        refused = [c for c in held[20:] if closed_by_server(c, 1.0)]
+        assert len(refused) == 20, f"{len(refused)} of the 20 over the cap were refused"
+        assert all(closed_by_server(c, 3.0) for c in held[:20]), "idle connections were kept"
+        assert running.get("/")[0] == 200  # room again
+        slow = socket.create_connection(("127.0.0.1", running.port))
+        started = time.monotonic()
+        slow.sendall(b"GET / HTTP/1.1\r\n")
+        closed = False
+        while time.monotonic() - started < 6 and not closed:
+            try:
+                slow.sendall(b"X-Slow: 1\r\n")  # a header line at a time, never finishing the request
+            except OSError:
+                closed = True
+            closed = closed or closed_by_server(slow, 0.3)
+        assert closed and time.monotonic() - started < 4, "a request sent slowly was never cut off"
+        assert sum("refusing new ones" in line for line in running.stderr) == 1, running.stderr
+        for connection in held:
+            connection.close()
+    finally:
+        running.stop()

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from ..diagnostics import ContentError, ContentWarning, Diagnostic
 from ..model import Business, Claim, FaqPage, RegisterEntry, Verification
+from ..read.faq_topics import assign_topics, with_defaults
 
 
 def id_key(business_id: str) -> str:
@@ -75,7 +76,9 @@ def check_verifications(records: Iterable[Verification], businesses: list[Busine
             for r in records if r.business not in ids]
 
 
-def check_faq(pages: Iterable[FaqPage]) -> tuple[list[FaqPage], list[Diagnostic]]:
+def check_faq(pages: Iterable[FaqPage], languages: tuple[str, ...]) -> tuple[list[FaqPage], list[Diagnostic]]:
+    """One page per file name and language, one per topic and language, and the built-in page of
+    every topic a language has none for (see :mod:`generator.faq_topics`)."""
     seen: dict[tuple[str, str | None], FaqPage] = {}
     problems: list[Diagnostic] = []
     for page in pages:
@@ -84,4 +87,5 @@ def check_faq(pages: Iterable[FaqPage]) -> tuple[list[FaqPage], list[Diagnostic]
             problems.append(ContentError(page.source.path, 1, f"FAQ page '{page.slug}' is already defined by {seen[key].source.path}"))
             continue
         seen[key] = page
-    return sorted(seen.values(), key=lambda p: (p.order, p.slug, p.lang or "")), problems
+    named, more = assign_topics(list(seen.values()))
+    return with_defaults(named, languages), problems + more

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from ..diagnostics import ContentError, ContentWarning, Diagnostic
@@ -50,6 +50,9 @@ class Site:
     categories: tuple[Category, ...]
     tiers: Mapping[Tier, tuple[str, ...]]
     faq: tuple[FaqPage, ...]
+    # each listed business's verification records (sorted by source), for the feed's replay of tiers
+    # by date (record/changes.py)
+    records: Mapping[str, tuple[Verification, ...]] = field(default_factory=dict)
 
     def tier_counts(self) -> dict[str, int]:
         return {tier.value: len(self.tiers[tier]) for tier in TIER_ORDER}
@@ -89,7 +92,9 @@ def assemble_site(content: Content, as_of: date, jobs: int = 1) -> tuple[Site | 
     categories = tuple(Category(slug, category_names[slug], tuple(ids))
                        for slug, ids in sorted(members.items(), key=lambda kv: fold(category_names[kv[0]])))
     return Site(content.site, as_of, entries, alphabetical, categories,
-                {tier: tuple(ids) for tier, ids in tiers.items()}, content.faq), diagnostics
+                {tier: tuple(ids) for tier, ids in tiers.items()}, content.faq,
+                {b.id: tuple(sorted(records[b.id], key=lambda r: r.source)) for b in content.businesses
+                 if records[b.id]}), diagnostics
 
 
 def _check_names(businesses: tuple[Business, ...], decisions: Mapping[str, TierDecision], resemblance: Resemblance,

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from .lifeline import die_with_parent
 from .memory import return_freed_memory
+from .signals import held, release
 
 POOL_FROM = 500  # pages or businesses: below this, forking workers costs more than it saves
 
@@ -38,17 +42,57 @@ def map_in_processes(function: Callable[[T], R], items: list[T], jobs: int, min_
     # write to every one of them and copy the whole heap.  Frozen objects are never collected.
     gc.freeze()
     return_freed_memory()  # pages the parent freed would count again in every worker
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_starts, initargs=(os.getpid(),))
     try:
-        yield from pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8)))
+        with held():  # the workers are forked here, and must not see a Ctrl-C before they can ignore it
+            results = pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8)))
+        yield from results
     except BaseException:
-        # Ctrl-C, SIGTERM or a failure: drop the queued work instead of finishing it, but wait for
-        # the batches in flight, so no worker writes into a staging folder after it is discarded.
-        pool.shutdown(wait=True, cancel_futures=True)
+        # Ctrl-C, SIGTERM or a failure: the workers are stopped, not waited for.  A worker may be
+        # anywhere (inside a library's lock, blocked on a pipe); once they are gone, none can write
+        # into a staging folder after it is discarded.
+        stop_workers(pool)
         raise
     finally:
         gc.unfreeze()
     pool.shutdown()
+
+
+def _worker_starts(parent: int) -> None:
+    """A worker's first steps, with SIGINT and SIGTERM still held from the fork.
+
+    Ctrl-C reaches the whole process group; only the parent acts on it (it
+    stops the workers), because a ``KeyboardInterrupt`` raised at a random
+    place in a worker can leave a lock held that its next piece of work
+    waits on for ever.  SIGTERM ends a worker at once, as the parent's
+    :func:`stop_workers` asks.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(parent)
+    release()
+
+
+def stop_workers(pool: Any, patience: float = 2.0) -> None:
+    """End every worker of ``pool`` now: SIGTERM, then SIGKILL for any still alive after ``patience`` s."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        _quietly(process.terminate)
+    deadline = time.monotonic() + patience
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.is_alive():
+            _quietly(process.kill)
+            process.join(1.0)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _quietly(action: Callable[[], None]) -> None:
+    try:
+        action()
+    except (OSError, ValueError):  # it ended by itself in the meantime
+        pass
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..build import BuildResult, Progress
+from ..diagnostics import shown
 
 
 class TerminalProgress(Progress):
@@ -56,5 +57,5 @@ def summary_line(result: BuildResult, output: Path) -> str:
     tiers = ", ".join(f"{n} {tier}" for tier, n in result.tier_counts.items())
     megabytes = result.bytes / 1_000_000
     changed = f"{result.files - result.kept} written, {result.kept} kept, {result.removed} removed"
-    return (f"Built {output}: {result.pages} pages, {result.files} files ({megabytes:.1f} MB; {changed}); "
+    return (f"Built {shown(output)}: {result.pages} pages, {result.files} files ({megabytes:.1f} MB; {changed}); "
             f"businesses: {tiers}; {len(result.warnings)} warnings; {result.seconds:.2f} s")

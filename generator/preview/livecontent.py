@@ -24,7 +24,7 @@ from ..check.crosscheck import id_key
 from ..diagnostics import Diagnostic, errors_in
 from ..cache.reads import cached_read
 from ..cache.store import Store
-from ..read.load import FileResult, content_files, load_faq_page, load_site, read_file
+from ..read.load import READ_SUFFIXES, FileResult, content_files, load_faq_page, load_site, read_file
 from ..model import Business, Content, FaqPage, Logo, RegisterEntry, SiteConfig, Verification
 from ..engine.parallel import map_in_processes
 from ..decide.site import claim_errors
@@ -161,7 +161,7 @@ class ContentCache:
             rel = path.relative_to(base).as_posix()
             parts = rel.split("/")
             if len(parts) == 2 and parts[0] in FOLDERS:
-                listed = path.suffix in (".yaml", ".yml") and not path.name.startswith(".")
+                listed = path.name.endswith(READ_SUFFIXES[parts[0]]) and not path.name.startswith(".")
                 found[rel] = (FOLDERS[parts[0]] if listed and os.path.isfile(path) else "", self.dir / rel)
         return found
 
@@ -284,7 +284,7 @@ class ContentCache:
         problems += errors_in(self._register_problems)
         for _, _, faq_problems in self.faq_files.values():
             problems += errors_in(faq_problems)
-        problems += errors_in(crosscheck.check_faq(self.faq_pages_read())[1])
+        problems += errors_in(crosscheck.check_faq(self.faq_pages_read(), self.config.languages)[1])
         evidence_right = not self._register_problems and all(self.files[rel].kind == "business" for rel in self._error_files)
         if problems and as_of is not None and evidence_right:
             businesses, _ = crosscheck.check_businesses(self.all_businesses(), claims)
@@ -320,7 +320,8 @@ class ContentCache:
         return [page for _, page, _ in (self.faq_files[rel] for rel in sorted(self.faq_files)) if page]
 
     def faq(self) -> tuple[FaqPage, ...]:
-        return tuple(crosscheck.check_faq(self.faq_pages_read())[0])
+        assert self.config is not None
+        return tuple(crosscheck.check_faq(self.faq_pages_read(), self.config.languages)[0])
 
     def content(self) -> Content:
         """The whole content, as :func:`generator.content.read_content` returns it (for a first, full build)."""

@@ -35,10 +35,11 @@ from tornado import web
 from tornado.ioloop import IOLoop
 
 from ..build import resolve_as_of
-from ..diagnostics import Diagnostic, UsageError
+from ..diagnostics import Diagnostic, UsageError, shown
 from ..cache.store import open_store
 from .incremental import IncrementalBuilder, Update
 from ..engine.parallel import default_jobs
+from .serve_http import IDLE_TIMEOUT, MAX_CONNECTIONS, listen
 from .watch import Watcher
 
 OVERLAY_ID = "badgedir-errors"
@@ -88,7 +89,8 @@ def _run(args: argparse.Namespace, builder: IncrementalBuilder, preview: Preview
     server.default_filename = "index.html"
     server.SFH = _handler(preview)
     try:
-        server.application(args.port, args.host, liveport=None, debug=False, live_css=False)
+        listen(server, args.port, args.host, getattr(args, "idle_timeout", IDLE_TIMEOUT),
+               getattr(args, "max_connections", MAX_CONNECTIONS))
     except OSError as exc:
         raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     loop = IOLoop.current()
@@ -97,7 +99,7 @@ def _run(args: argparse.Namespace, builder: IncrementalBuilder, preview: Preview
     worker = threading.Thread(target=_follow, args=(builder, preview, watcher, loop), name="badgedir-rebuild", daemon=True)
     worker.start()
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"Serving {preview.root} at http://{host}:{args.port}/ (Ctrl-C to stop)", flush=True)
+    print(f"Serving {shown(preview.root)} at http://{host}:{args.port}/ (Ctrl-C to stop)", flush=True)
     try:
         loop.start()
     except KeyboardInterrupt:
@@ -190,6 +192,14 @@ def _handler(preview: Preview) -> type[web.RequestHandler]:
             self.get(url_path, head=True)
 
         def get(self, url_path: str, head: bool = False) -> None:
+            try:
+                self._answer(url_path, head)
+            except OSError as exc:  # a name too long for the file system, a folder we may not read
+                shown_path = shown(url_path if len(url_path) <= 120 else url_path[:120] + "...")
+                print(f"badgedir: 404 for /{shown_path}: {shown(exc.strerror or exc)}", file=sys.stderr, flush=True)
+                self._send(404, b"Not found\n", "text/plain; charset=utf-8", head)
+
+        def _answer(self, url_path: str, head: bool) -> None:
             root = preview.root
             target = safe_path(root, url_path)
             if target is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..check import crosscheck
 from ..diagnostics import Diagnostic, errors_in
-from .load import FileResult, content_files, load_faq_page, read_file, read_site
+from .load import FileResult, content_files, load_faq_page, read_file, read_site, unread_warnings
 from ..model import Content, Verification
 from ..engine.parallel import map_in_processes
 from ..cache.reads import cached_read
@@ -35,6 +35,7 @@ def read_content(content_dir: Path, jobs: int = 1, store: Store | None = None,
     """
     store = store if store is not None else Store()
     site, region, diagnostics = read_site(content_dir)
+    diagnostics += unread_warnings(content_dir)
     tasks = [("business", p, region) for p in content_files(content_dir, "businesses")]
     tasks += [("register", p, region) for p in content_files(content_dir, "register")]
     tasks += [("verification", p, region) for p in content_files(content_dir, "verifications")]
@@ -70,7 +71,7 @@ def read_content(content_dir: Path, jobs: int = 1, store: Store | None = None,
     diagnostics += problems
     evidence_right = evidence_right and not errors_in(problems)
     diagnostics += crosscheck.check_verifications(merged.verifications, businesses, merged.claims)
-    faq, problems = crosscheck.check_faq(faq_pages)
+    faq, problems = crosscheck.check_faq(faq_pages, site.languages if site is not None else ("en",))
     diagnostics += problems
     if site is None or errors_in(diagnostics):
         if as_of is not None and evidence_right:

@@ -16,14 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import phones
-from ..diagnostics import ContentError, Diagnostic
+from ..diagnostics import ContentError, ContentWarning, Diagnostic, errors_in
+from .faq_topics import unknown_topic
 from .fields import (BUSINESS_FIELDS, FAQ_FIELDS, FORBIDDEN_BUSINESS_KEYS, MAX_FAQ, REGISTER_FIELDS, SITE_FIELDS,
                      VERIFICATION_FIELDS, Field)
 from .logos import check_logo_path, read_logo
 from .markup import check_markdown
 from ..model import Business, Claim, FaqPage, Logo, RegisteredPhone, RegisterEntry, SiteConfig, Source, Verification
 from .validate import Record, check_text, read_fields, read_record
-from .yamlstrict import YamlList, parse_yaml, read_yaml_file
+from .reading import NotAFile, read_at_most
+from .yamlstrict import MAX_FILE_BYTES, YamlList, parse_yaml, read_yaml_file
 
 _FAQ_NAME = re.compile(r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<lang>[a-z]{2,3}))?\.md")
 
@@ -41,14 +43,49 @@ class FileResult:
     unread: bool = False  # a register or verification record was left out (with an error, or unread)
 
 
-def content_files(content_dir: Path, folder: str, suffixes: tuple[str, ...] = (".yaml", ".yml")) -> list[Path]:
-    """The files of one content folder, sorted so every build reads them in the same order."""
+# What the build reads in each data folder, by file name ending: the one place to extend with a new
+# format (a reader in read_file, then its suffix here).  Anything else there is not read, and said so.
+READ_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "businesses": (".yaml", ".yml"),
+    "register": (".yaml", ".yml"),
+    "verifications": (".yaml", ".yml"),
+    "faq": (".md",),
+}
+DATA_FOLDERS = ("businesses", "register", "verifications")  # where an unread file means unpublished data
+
+
+def content_files(content_dir: Path, folder: str, suffixes: tuple[str, ...] | None = None) -> list[Path]:
+    """The files of one content folder that the build reads, sorted so every build reads them in the same order."""
+    return folder_files(content_dir, folder, suffixes)[0]
+
+
+def folder_files(content_dir: Path, folder: str, suffixes: tuple[str, ...] | None = None) -> tuple[list[Path], list[str]]:
+    """The files of ``folder`` the build reads, and the names of the other entries there (hidden ones aside)."""
+    suffixes = READ_SUFFIXES[folder] if suffixes is None else suffixes
     base = content_dir / folder
     if not base.is_dir():
-        return []
+        return [], []
     with os.scandir(base) as entries:  # names sorted, not paths: 0.4 s less at 100,000 files, before any worker starts
-        names = sorted(e.name for e in entries if e.name.endswith(suffixes) and not e.name.startswith("."))
-    return [base / name for name in names]
+        shown = [e for e in entries if not e.name.startswith(".")]
+        names = sorted(e.name for e in shown if e.name.endswith(suffixes) and not e.is_dir())
+        other = sorted(e.name + ("/" if e.is_dir() else "") for e in shown
+                       if not e.name.endswith(suffixes) or e.is_dir())
+    return [base / name for name in names], other
+
+
+def unread_warnings(content_dir: Path) -> list[Diagnostic]:
+    """A warning for each file in businesses/, register/ or verifications/ the build does not read
+    (``register/companies.csv``, ``businesses/acme.yml.bak``): nobody should believe it was published."""
+    return [unread_warning(folder, name) for folder in DATA_FOLDERS for name in folder_files(content_dir, folder)[1]]
+
+
+def unread_warning(folder: str, name: str) -> Diagnostic:
+    read = " or ".join(READ_SUFFIXES[folder])
+    if name.endswith("/"):
+        return ContentWarning(f"{folder}/{name}", 0, f"not read: badgedir reads the {read} files directly in {folder}/, "
+                                                     "not folders inside it; nothing in this one is published")
+    return ContentWarning(f"{folder}/{name}", 0, f"not read: badgedir reads {read} files in {folder}/, so nothing in "
+                                                 "this one is published (rename it, or move it out of the folder)")
 
 
 def load_site(content_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
@@ -64,7 +101,7 @@ def read_site(content_dir: Path) -> tuple[SiteConfig | None, str, list[Diagnosti
     the business files being checked); ``""`` when it is unknown.
     """
     path = content_dir / "site.yaml"
-    if not path.is_file():
+    if not path.is_file() and not os.path.lexists(path):  # a pipe or a folder by that name: read_yaml_file says so
         return None, "", [ContentError("site.yaml", 0, "missing: every content folder needs a site.yaml (run 'badgedir init DIR' for a starting point)")]
     raw, problems = read_yaml_file(path, "site.yaml")
     if raw is None:
@@ -83,10 +120,17 @@ def read_site(content_dir: Path) -> tuple[SiteConfig | None, str, list[Diagnosti
     base_url = record.get("base_url")
     if base_url and not base_url.endswith("/"):
         base_url += "/"
+    windows = {}
+    for name, default in (("valid_days", 7), ("changes_days", 90)):
+        windows[name] = record.get(name, default)
+        if not 1 <= windows[name] <= 3660:
+            problems.append(ContentError("site.yaml", record.lines[name], f"{name}: must be a number of days from 1 to 3660"))
+    if errors_in(problems):
+        return None, region, problems
     return SiteConfig(
         title=record.get("title"), description=record.get("description", ""),
         default_region=region, language=languages[0],
-        base_url=base_url, languages=languages,
+        base_url=base_url, languages=languages, **windows,
     ), region, problems
 
 
@@ -155,6 +199,7 @@ def _business(record: Record, rel: str, has_logo: bool) -> Business:
         website=get("website", ""), email=get("email", ""), address=get("address", ""),
         logo=get("logo") if has_logo else None, description=get("description", ""),
         source=Source(rel, record.line), whatsapp_source=Source(rel, record.lines["whatsapp"]),
+        description_line=record.lines.get("description", 0),
     )
 
 
@@ -176,13 +221,17 @@ def load_verification_file(path: Path, rel: str, region: str) -> FileResult:
         if not record.complete(VERIFICATION_FIELDS):
             result.unread = True
             continue
+        if record.get("revoked") is False and record.get("revoked_on") is not None:
+            result.diagnostics.append(ContentError(rel, record.lines["revoked"], "revoked: is false but revoked_on gives a date; remove one"))
+            continue
         if record.get("expires") <= record.get("verified_on"):
             result.diagnostics.append(ContentError(rel, record.lines["expires"], "expires: must be after verified_on"))
             continue
         result.verifications.append(Verification(
             business=record.get("business"), whatsapp=record.get("whatsapp"), verified_on=record.get("verified_on"),
-            expires=record.get("expires"), method=record.get("method", ""), revoked=record.get("revoked", False),
-            source=Source(rel, record.line)))
+            expires=record.get("expires"), method=record.get("method", ""),
+            revoked=record.get("revoked", record.get("revoked_on") is not None), source=Source(rel, record.line),
+            revoked_on=record.get("revoked_on")))
     return result
 
 
@@ -192,7 +241,15 @@ def load_faq_page(path: Path, rel: str) -> tuple[FaqPage | None, list[Diagnostic
     if not named:
         return None, [ContentError(rel, 0, "FAQ file names must be <slug>.md or <slug>.<lang>.md, the slug in lowercase letters, digits and hyphens")]
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = read_at_most(path, MAX_FILE_BYTES)
+    except NotAFile as exc:
+        return None, [ContentError(rel, 0, str(exc.strerror))]
+    except OSError as exc:
+        return None, [ContentError(rel, 0, f"cannot read file: {exc.strerror}")]
+    if len(data) > MAX_FILE_BYTES:
+        return None, [ContentError(rel, 0, f"file is over {MAX_FILE_BYTES} bytes, the limit")]
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None, [ContentError(rel, 0, "file is not valid UTF-8")]
     match = re.match(r"---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|$)", text, re.DOTALL)
@@ -202,13 +259,19 @@ def load_faq_page(path: Path, rel: str) -> tuple[FaqPage | None, list[Diagnostic
     record, more = read_record(raw, FAQ_FIELDS, rel, "ZZ", what="front matter", line=1) if not problems else (None, [])
     problems += more
     body = text[match.end():]
+    body_line = text.count("\n", 0, match.end()) + 1
     message = check_text(body, MAX_FAQ, multiline=True) or check_markdown(body)
     if message:
-        problems.append(ContentError(rel, text.count("\n", 0, match.end()) + 1, f"body: {message}"))
-    if record is None or message:
+        problems.append(ContentError(rel, body_line, f"body: {message}"))
+    topic = record.get("topic") if record is not None else None
+    topic_problem = unknown_topic(topic) if topic is not None else None
+    if topic_problem:
+        problems.append(ContentError(rel, record.lines["topic"], f"topic: {topic_problem}"))
+    if record is None or message or topic_problem:
         return None, problems
     return FaqPage(slug=named["slug"], lang=named["lang"], title=record.get("title"), order=record.get("order", 0),
-                   body=body, source=Source(rel, 1)), problems
+                   body=body, source=Source(rel, 1), topic=topic,
+                   topic_line=record.lines["topic"] if topic else 0, body_line=body_line), problems
 
 
 
@@ -218,8 +281,21 @@ def read_file(kind: str, path: Path, rel: str, region: str, content_dir: Path) -
         result = FileResult()
         result.diagnostics.append(ContentError(rel, 0, "content files may not be symbolic links"))
         return result
+    if not rel.isascii() and not _is_utf8(rel):  # its name is published (api/ sources) and must be text
+        result = FileResult()
+        result.diagnostics.append(ContentError(rel, 0, "the file name is not valid UTF-8; rename the file"))
+        return result
     if kind == "business":
         return load_business_file(path, rel, region, content_dir)
     if kind == "register":
         return load_register_file(path, rel, region)
     return load_verification_file(path, rel, region)
+
+
+def _is_utf8(name: str) -> bool:
+    """Whether a name read from the disk was valid UTF-8 (Python keeps other bytes as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -68,6 +68,8 @@ def check_logo_path(value: str, content_dir: Path) -> tuple[Path | None, str | N
         if walked.is_symlink():
             return None, f"'{value}' goes through a symbolic link; logos must be real files in the content folder"
     if not path.is_file():
+        if path.exists():  # a named pipe, a socket, a folder: never opened
+            return None, f"logo file '{value}' is not a regular file"
         return None, f"logo file '{value}' does not exist"
     return path, None
 

@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 from ..diagnostics import ContentError, Diagnostic
-from .reading import read_at_most
+from .reading import NotAFile, read_at_most
 
 MAX_FILE_BYTES = 128 * 1024 * 1024
 MAX_DEPTH = 16
@@ -72,6 +72,8 @@ def read_yaml_file(path: Path, rel: str) -> tuple[Value, list[Diagnostic]]:
     try:
         data = read_at_most(path, MAX_FILE_BYTES)
         size = max(os.stat(path).st_size, len(data)) if len(data) > MAX_FILE_BYTES else len(data)
+    except NotAFile as exc:
+        return None, [ContentError(rel, 0, str(exc.strerror))]
     except OSError as exc:
         return None, [ContentError(rel, 0, f"cannot read file: {exc.strerror}")]
     if size > MAX_FILE_BYTES:
