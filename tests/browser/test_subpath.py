@@ -235,7 +235,7 @@ def test_the_404_page_works_at_any_depth(published) -> None:
     for missing in ("no-such-page", "b/no-such-business/", "a/b/c/d/e/f.html"):
         code, content_type, body = fetch(url + missing)
         assert code == 404 and "text/html" in content_type
-        assert "Page not found" in body.decode()
+        assert "Página no encontrada" in body.decode()  # in the example's first language, Spanish
         targets = references(url + missing, content_type, body)
         assert url + "index.html" in targets and url + "static/site.css" in targets
         for target in targets:
