@@ -16,6 +16,8 @@ from pathlib import Path
 
 from .cache.store import DiskStore, Store, open_store
 from .publish.api import write_businesses_json
+from .publish.link_check import broken_links, content_links
+from .publish.links import Findings, planned_targets, static_paths
 from .read.content import read_content
 from .diagnostics import BuildFailed, Diagnostic, UsageError, errors_in
 from .engine.memory import collector_paused
@@ -28,6 +30,11 @@ from .decide.site import Site, assemble_site
 from .check.translations import translation_warnings
 from .render.templates import builtin_dir, template_dirs
 from .publish.staging import Staging, check_output_location
+from .record.feed import feed_files
+from .record.manifest import PUBLIC_KEY, write_record
+from .record.minisign import PublicKey, SecretKey
+from .record.previous import PreviousSite, load_previous
+from .record.changes import Previous, changes
 
 
 class Progress:
@@ -47,6 +54,10 @@ class BuildOptions:
     strict: bool = False
     jobs: int = field(default_factory=default_jobs)
     cache: Path | None = None  # the build cache's folder; None: build cold, read and write no cache
+    sign_key: SecretKey | None = None  # signs manifest.json (issue #17); without one it is written unsigned
+    previous: str | None = None  # the published copy this build replaces: a folder or URL (--previous)
+    previous_key: PublicKey | None = None  # checks ``previous``; default: the public half of ``sign_key``
+    check_links: bool = True  # False only to measure what checking costs (benchmarks/link_check.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +71,8 @@ class BuildResult:
     kept: int = 0  # of ``files``: the published file itself, unchanged (same inode and mtime)
     removed: int = 0  # published files the new site no longer has
     notes: tuple[str, ...] = ()  # one line each: the cache was cold, or damaged entries were rebuilt
+    version: int = 0
+    valid_until: date | None = None
 
 
 def resolve_as_of(text: str | None, environ: dict[str, str] | None = None) -> date:
@@ -91,7 +104,7 @@ def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 
         raise UsageError(f"content folder {content_dir} does not exist")
     with collector_paused():  # millions of objects that live as long as the build
         progress.stage("reading content")
-        content, diagnostics = read_content(content_dir, jobs, store)
+        content, diagnostics = read_content(content_dir, jobs, store, as_of)
         site = None
         if content is not None:
             progress.stage("deciding tiers")
@@ -108,32 +121,63 @@ def build(options: BuildOptions, progress: Progress | None = None,
           clock: Callable[[], float] = time.perf_counter, published: Callable[[], None] = lambda: None) -> BuildResult:
     """Build the site and publish it in one step; ``published`` is called in that same step (see
     :meth:`~generator.publish.staging.Staging.commit`), so the caller always knows which site is out."""
-    started, started_wall = clock(), time.time()
+    started = clock()
     progress = progress or Progress()
     check_output_location(options.content, options.output)
     store = open_store(options.cache)
     site, warnings = load_site(options.content, options.as_of, options.strict, options.jobs, progress, store)
+    previous = _previous_copy(options)
+    record = record_files(site, previous.feed if previous else None, options.sign_key)
     pages = plan_pages(site, businesses=False)  # the business pages are made by the workers
     page_total = len(pages) + len(site.entries) * len(site.config.languages)
-    renderer = Renderer(site, options.templates, store=store)
+    targets = planned_targets(site, pages, static_paths(options.templates)) if options.check_links else None
+    renderer = Renderer(site, options.templates, store=store, links=targets)
+    renderer.publish_key(options.sign_key.public if options.sign_key else None)
     renderer.prepare_cache(pages)
     staging = Staging(options.output)
     try:
         progress.stage("rendering pages", page_total)
-        _write_site(site, renderer, pages, page_total, options, staging, progress)
+        findings = _write_site(site, renderer, pages, page_total, options, staging, progress)
+        for path, data in record.items():  # the feed and the public key, listed in the manifest like any file
+            staging.write_bytes(path, data)
+        if options.check_links:
+            warnings += _check_links(site, findings, options, staging.dir)
+        progress.stage("signing the manifest" if options.sign_key else "writing the manifest")
+        valid = write_record(staging.dir, staging.write_bytes, site.config.valid_days, site.as_of, options.sign_key,
+                             previous.copy if previous else None)  # last: it lists every other file
         removed = staging.removed()
         staging.commit(published)
     except BaseException:
         staging.discard()  # before the swap: the unfinished site; after it: the old one
         raise
-    store.prune(started_wall)
+    store.prune()
     notes = tuple(n for n in (*store.notes, store.describe()) if n) if isinstance(store, DiskStore) else ()
     return BuildResult(staging.stats.files, staging.stats.bytes, page_total, site.tier_counts(),
-                       tuple(warnings), clock() - started, staging.stats.kept, removed, notes)
+                       tuple(sorted(warnings)), clock() - started, staging.stats.kept, removed, notes,
+                       valid.version, valid.valid_until)
+
+
+def _previous_copy(options: BuildOptions) -> "PreviousSite | None":
+    """The copy being replaced, checked against the site's key before anything of it is used."""
+    if options.previous is None:
+        return None
+    key = options.previous_key or (options.sign_key.public if options.sign_key else None)
+    if key is None:
+        raise UsageError("--previous: the previous copy is checked with the site's key: give --sign-key "
+                         "(or --previous-key PUBFILE)")
+    return load_previous(options.previous, key)
+
+
+def record_files(site: Site, previous: Previous | None, key: SecretKey | None) -> dict[str, bytes]:
+    """The feed of tier changes, and the public key consumers pin (issue #17), by output path."""
+    files = feed_files(site, changes(site, previous))
+    if key is not None:
+        files[PUBLIC_KEY] = key.public.text().encode("ascii")
+    return files
 
 
 def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: int, options: BuildOptions,
-                staging: Staging, progress: Progress) -> None:
+                staging: Staging, progress: Progress) -> Findings:
     """Stage 5: every page and data file, by one pool of workers.
 
     The site-wide files (search and lookup indexes, ``api/businesses.json``,
@@ -151,12 +195,15 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: i
     work += business_file_work(site, target, options.jobs)  # contact cards and badges (issue #7)
     shared = {"site": site, "renderer": renderer}
     problems: list[Diagnostic] = []
+    findings = Findings()
     for done in run_work(work, shared, options.jobs, min_items=2 if page_total >= POOL_FROM else 10**9):
         staging.stats.add(done.stats)
         if done.cache is not None:
             renderer.store.add(done.cache)
         progress.advance(done.pages)
         problems += done.problems
+        if done.links:
+            findings.add(done.links)
         if problems:
             raise BuildFailed(problems)
     logos = {listed.logo.filename: listed.logo.data for listed in site.entries.values() if listed.logo is not None}
@@ -168,3 +215,16 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: i
         staging.copy_tree(user_static, "static")
         overridden = {f"static/{p.relative_to(user_static).as_posix()}" for p in user_static.rglob("*") if p.is_file()}
     staging.copy_tree(builtin_dir("templates") / "static", "static", skip=overridden)
+    return findings
+
+
+def _check_links(site: Site, findings: Findings, options: BuildOptions, site_dir: Path) -> list[Diagnostic]:
+    """Stage 6: a broken link a template wrote fails the build at that template's line; one the
+    content's Markdown wrote is a warning at its file and line (an error with ``--strict``)."""
+    broken = broken_links(site, findings, options.templates, [site_dir])
+    if broken:
+        raise BuildFailed(broken)
+    warnings = content_links(site, [site_dir])
+    if options.strict and warnings:
+        raise BuildFailed([Diagnostic(w.path, w.line, w.message, "error") for w in warnings])
+    return warnings

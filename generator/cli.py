@@ -28,6 +28,13 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"badgedir {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_ArgumentParser)
 
+    def cache_options(command: argparse.ArgumentParser) -> None:
+        cached = command.add_mutually_exclusive_group()
+        cached.add_argument("--cache", type=Path, default=Path(DEFAULT_CACHE),
+                            help=f"build cache folder: reuse what did not change (default: {DEFAULT_CACHE})")
+        cached.add_argument("--no-cache", dest="cache", action="store_const", const=None,
+                            help="build cold: read and write no cache")
+
     def content_options(command: argparse.ArgumentParser) -> None:
         command.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
         command.add_argument("--as-of", dest="as_of", help="decide tiers as of this date, YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else today UTC)")
@@ -39,11 +46,30 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--quiet", "-q", action="store_true", help="no progress and no warnings, only errors and the summary")
     build.add_argument("--jobs", "-j", type=int, help="worker processes (default: one per core)")
-    cached = build.add_mutually_exclusive_group()
-    cached.add_argument("--cache", type=Path, default=Path(DEFAULT_CACHE),
-                        help=f"build cache folder: reuse what did not change (default: {DEFAULT_CACHE})")
-    cached.add_argument("--no-cache", dest="cache", action="store_const", const=None,
-                        help="build cold: read and write no cache")
+    build.add_argument("--sign-key", type=Path, help="minisign secret key signing manifest.json (default: the key text "
+                       "in $BADGEDIR_SIGN_KEY; passphrase in $BADGEDIR_SIGN_PASSPHRASE)")
+    build.add_argument("--previous", metavar="DIR|URL", help="the published copy this build replaces: the feed carries "
+                       "its changes and the version grows past its own (checked against the site's key first)")
+    build.add_argument("--previous-key", type=Path, metavar="PUBFILE", help="public key checking --previous "
+                       "(default: the public half of the signing key)")
+
+    cache_options(build)
+
+    keygen = commands.add_parser("keygen", help="make a key pair to sign the site with (minisign format)")
+    keygen.add_argument("keyfile", type=Path, help="secret key file to write (mode 0600); the public key goes to KEYFILE.pub")
+    keygen.add_argument("--passphrase-env", metavar="VAR", help="encrypt the secret key with the passphrase in "
+                        "environment variable VAR (default: not encrypted)")
+    keygen.add_argument("--force", action="store_true", help="overwrite an existing key")
+
+    verify = commands.add_parser("verify", help="check that a copy of the site is genuine and current")
+    verify.add_argument("target", help="a folder or an http(s) URL of a published copy")
+    verify.add_argument("--key", type=Path, required=True, help="the site's public key file (minisign .pub), pinned")
+    verify.add_argument("--as-of", dest="as_of", help="check freshness on this date, YYYY-MM-DD (default: today UTC)")
+    verify.add_argument("--sample", type=int, metavar="N", help="check N files picked at random (and status.json), not all")
+    verify.add_argument("--min-version", type=int, metavar="V", help="reject a copy older than version V (one already seen)")
+    verify.add_argument("--timeout", type=float, default=30.0, help="seconds allowed to fetch one file (default: 30)")
+    verify.add_argument("--jobs", "-j", type=int, default=8, help="files fetched at once (default: 8)")
+    verify.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
     check = commands.add_parser("check", help="validate the content without writing anything")
     content_options(check)
@@ -65,6 +91,7 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--output", type=Path, help="build folder to serve (default: a temporary folder)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    cache_options(serve)
     serve.add_argument("--idle-timeout", dest="idle_timeout", type=float, default=15.0, metavar="SECONDS",
                        help="close a connection idle (or sending its request) this long (default: 15)")
     serve.add_argument("--max-connections", dest="max_connections", type=int, default=64, metavar="N",
@@ -132,9 +159,12 @@ def _cmd_build(args: argparse.Namespace, interruptions: Interruptions) -> int:
     """Once the new site is published, a Ctrl-C or SIGTERM no longer interrupts: the build is done."""
     from .build import BuildOptions, build, resolve_as_of
     from .engine.progress import TerminalProgress, summary_line
+    from .record.keys import load_public_key, load_sign_key
 
     options = BuildOptions(content=args.content, output=args.output, templates=args.templates,
                            as_of=resolve_as_of(args.as_of), strict=args.strict, cache=args.cache,
+                           sign_key=load_sign_key(args.sign_key, os.environ), previous=args.previous,
+                           previous_key=load_public_key(args.previous_key, "--previous-key") if args.previous_key else None,
                            **({"jobs": args.jobs} if args.jobs else {}))
     result = build(options, TerminalProgress.for_stream(sys.stderr, quiet=args.quiet),
                    published=interruptions.published)
@@ -148,12 +178,56 @@ def _cmd_build(args: argparse.Namespace, interruptions: Interruptions) -> int:
     return 0
 
 
+def _cmd_keygen(args: argparse.Namespace, _: Interruptions) -> int:
+    from .record.keys import keygen
+
+    public = keygen(args.keyfile, args.passphrase_env, os.environ, args.force)
+    print(f"Wrote {args.keyfile} (secret, mode 0600; keep it out of the repository) and {args.keyfile}.pub "
+          f"(key id {public.id_hex}). Publish the public key; sign with: badgedir build --sign-key {args.keyfile}")
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace, _: Interruptions) -> int:
+    from .build import resolve_as_of
+    from .engine.progress import TerminalProgress
+    from .record.keys import load_public_key
+    from .record.source import Limits, open_copy
+    from .record.verify import summary, verify_copy
+
+    if args.sample is not None and args.sample < 1:
+        raise UsageError("--sample: give a number of files, at least 1")
+    if not 0 < args.timeout <= 3600 or not 1 <= args.jobs <= 64:
+        raise UsageError("--timeout must be 0-3600 seconds and --jobs 1-64")
+    key = load_public_key(args.key, "--key")
+    today = resolve_as_of(args.as_of, {})
+    try:
+        copy = open_copy(args.target, Limits(timeout=args.timeout))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        progress = TerminalProgress.for_stream(sys.stderr, quiet=args.quiet)
+        report = verify_copy(copy, key, today, args.sample, args.min_version, progress, args.jobs)
+    finally:
+        copy.close()
+    del progress
+    _print_diagnostics(report.problems)
+    print(summary(report))
+    return 1 if report.problems else 0
+
+
 def _cmd_check(args: argparse.Namespace, _: Interruptions) -> int:
     from .build import load_site, resolve_as_of
+    from .publish.link_check import planned_content_links
+    from .read.faq_topics import defaults_in_use
 
     site, warnings = load_site(args.content, resolve_as_of(args.as_of), args.strict)
+    warnings = sorted(warnings + planned_content_links(site, args.strict))
     _print_diagnostics(warnings)
     counts = ", ".join(f"{n} {tier}" for tier, n in site.tier_counts().items())
+    defaults = defaults_in_use(site.faq)
+    if defaults:
+        used = "; ".join(f"{topic} ({', '.join(langs)})" for topic, langs in defaults.items())
+        print(f"FAQ topics shown with the built-in page: {used} (write a page with 'topic: <name>' to replace one)")
     print(f"{shown(args.content)}: {len(site.entries)} businesses ({counts}); {len(warnings)} warnings; no errors")
     return 0
 
@@ -169,9 +243,11 @@ def _cmd_explain(args: argparse.Namespace, _: Interruptions) -> int:
 
 
 def _cmd_init(args: argparse.Namespace, _: Interruptions) -> int:
-    from .scaffold import create_directory
+    from .scaffold import create_directory, ignore_cache
 
     written = create_directory(args.dir)
+    if ignore_cache(Path.cwd(), DEFAULT_CACHE):
+        print(f"Added {DEFAULT_CACHE}/ (the build cache) to .gitignore")
     print(f"Created {args.dir} ({len(written)} files). Next: badgedir build --content {args.dir} --output {args.dir}-site")
     return 0
 
@@ -189,4 +265,4 @@ def _cmd_serve(args: argparse.Namespace, _: Interruptions) -> int:
     return serve(args)
 
 
-_COMMANDS = {"build": _cmd_build, "check": _cmd_check, "explain": _cmd_explain, "init": _cmd_init, "schema": _cmd_schema, "serve": _cmd_serve}
+_COMMANDS = {"build": _cmd_build, "keygen": _cmd_keygen, "verify": _cmd_verify, "check": _cmd_check, "explain": _cmd_explain, "init": _cmd_init, "schema": _cmd_schema, "serve": _cmd_serve}

@@ -31,6 +31,8 @@ class SiteConfig:
     language: str
     base_url: str | None
     languages: tuple[str, ...]
+    valid_days: int = 7  # a copy is current for a week after its as-of date: see docs/verifying.md
+    changes_days: int = 90  # the feed's window
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,23 @@ class Business:
     address: str
     logo: str | None  # path relative to the content folder, already checked
     description: str | Mapping[str, str]  # Markdown, or Markdown per language
+    source: Source
+    whatsapp_source: Source
+    description_line: int = 0  # where ``description:`` was written (links in it are checked, issue #19)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The id and number a business record with errors still names.
+
+    The record is not published, but its id and number are checked against
+    every other business's, so one run reports a duplicate too instead of
+    only once the field errors are fixed.  ``None`` where the field itself is
+    missing or broken.
+    """
+
+    id: str | None
+    whatsapp: str | None  # E.164
     source: Source
     whatsapp_source: Source
 
@@ -81,6 +100,10 @@ class Verification:
     method: str
     revoked: bool
     source: Source
+    revoked_on: date | None = None  # None with revoked: the feed dates it from the first build that saw it
+
+    def revoked_as_of(self, as_of: date) -> bool:
+        return self.revoked and (self.revoked_on is None or self.revoked_on <= as_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +114,10 @@ class FaqPage:
     order: int
     body: str  # Markdown
     source: Source
+    topic: str | None = None  # the page templates link to by this name (see generator/faq_topics.py)
+    default: bool = False  # a built-in page, standing in for one the content folder does not have
+    topic_line: int = 0  # the line of ``topic:`` in the front matter, for diagnostics
+    body_line: int = 1  # the line the Markdown body starts on
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything the test suite needs on a fresh machine, then run it.
 #   - a virtual environment in .venv with badgedir and its test extras
-#   - Debian's chromium for the browser tests (no browser downloads: Playwright drives /usr/bin/chromium)
+#   - Debian's chromium for the browser tests and minisign for the signature tests;
+#      (no browser downloads: Playwright drives /usr/bin/chromium)
 #   - axe-core from npm for the accessibility checks
 # Extra arguments are passed to pytest.
 set -euo pipefail
@@ -15,10 +16,11 @@ else
 fi
 "$PY" -m pip install -q --disable-pip-version-check -e '.[test]'
 
-if ! command -v chromium >/dev/null 2>&1; then
+if ! command -v chromium >/dev/null 2>&1 || ! command -v minisign >/dev/null 2>&1; then
+  # minisign: the signature tests check badgedir's signatures with the stock tool (issue #17)
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium minisign >/dev/null
 fi
 
 if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then

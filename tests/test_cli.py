@@ -14,8 +14,10 @@ import pytest
 from generator.build import resolve_as_of
 from generator.cli import main
 from generator.diagnostics import UsageError
+from wheelhouse import wheelhouse
 
 ROOT = Path(__file__).resolve().parent.parent
+ROOT_DIST = "badgedir"
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -75,7 +77,11 @@ def test_explain_shows_the_decision_and_its_sources(capsys, three_tiers: Path) -
     code, out, _ = run(capsys, "explain", "brisa", "--content", str(three_tiers), "--as-of", "2027-02-01")
     assert out.splitlines()[0] == "brisa: confirmed" and "expired on January 10, 2027" in out
     code, _, err = run(capsys, "explain", "brisaa", "--content", str(three_tiers))
-    assert code == 1 and "did you mean brisa" in err
+    assert code == 1 and "no business with id 'brisaa'; did you mean brisa? (the directory has 3 businesses)" in err
+    code, _, err = run(capsys, "explain", "Café Niño", "--content", str(three_tiers))  # a name, not its id
+    assert code == 1 and "did you mean cafe-nino? (the directory has 3 businesses)" in err
+    code, _, err = run(capsys, "explain", "zzzzzz", "--content", str(three_tiers))
+    assert code == 1 and "no business with id 'zzzzzz' among the directory's 3 businesses (" in err
 
 
 def test_init_creates_a_directory_that_builds_with_one_business_per_tier(capsys, tmp_path: Path) -> None:
@@ -87,6 +93,24 @@ def test_init_creates_a_directory_that_builds_with_one_business_per_tier(capsys,
     assert code == 2 and "not empty" in err
 
 
+@pytest.mark.parametrize("as_of", ["1970-01-01", "1990-01-15", "2026-11-25", "2030-01-15", "2100-01-01", "9999-12-30"])
+def test_the_starter_builds_at_any_date_with_one_business_per_tier(capsys, tmp_path: Path, as_of: str) -> None:
+    """Its verification counts from the epoch to the last date there is, and no name claims a badge."""
+    assert run(capsys, "init", str(tmp_path / "mine"))[0] == 0
+    code, out, err = run(capsys, "build", "--content", str(tmp_path / "mine"), "--output", str(tmp_path / "site"), "--as-of", as_of)
+    assert code == 0, err
+    assert "1 verified, 1 confirmed, 1 unverified; 1 warnings" in out
+    assert err.splitlines() == [line for line in err.splitlines() if line.startswith("site.yaml: warning: base_url: not set")]
+    assert len(err.splitlines()) == 1
+
+
+def test_the_starter_still_builds_before_its_verification_begins(capsys, tmp_path: Path) -> None:
+    assert run(capsys, "init", str(tmp_path / "mine"))[0] == 0
+    code, out, err = run(capsys, "build", "--content", str(tmp_path / "mine"), "--output", str(tmp_path / "site"), "--as-of", "1900-01-01")
+    assert code == 0 and "0 verified, 2 confirmed, 1 unverified" in out
+    assert "only valid from 1970-01-01" in err and "claim a badge" not in err
+
+
 def test_as_of_comes_from_the_flag_then_source_date_epoch_then_today() -> None:
     assert resolve_as_of("2026-01-02", {}) == date(2026, 1, 2)
     assert resolve_as_of(None, {"SOURCE_DATE_EPOCH": "1767225600"}) == date(2026, 1, 1)
@@ -95,16 +119,28 @@ def test_as_of_comes_from_the_flag_then_source_date_epoch_then_today() -> None:
 
 
 def test_a_plain_pip_install_carries_templates_faq_and_starter(tmp_path: Path) -> None:
-    """Build a wheel, install it (not editable) into a fresh venv, then init and build elsewhere."""
+    """Build a wheel, install it (not editable) with its dependencies into a venv that sees no other
+    packages, then init and build elsewhere.
+
+    The dependencies come from wheels packed from this test environment's own installs
+    (``tests/wheelhouse.py``), with ``--no-index``: no network, and a dependency missing from
+    ``pyproject.toml`` fails here instead of being borrowed from the machine's site packages.
+    """
     wheel_dir = tmp_path / "wheel"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheel_dir), str(ROOT)],
                    check=True, capture_output=True)
+    wheelhouse(ROOT_DIST, wheel_dir)
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    venv.EnvBuilder(system_site_packages=False, with_pip=False).create(env_dir)
     python = env_dir / "bin/python"
     wheel = next(wheel_dir.glob("badgedir-*.whl"))
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q", str(wheel)],
-                   check=True, capture_output=True)
+    installed = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-index", "--find-links",
+                                str(wheel_dir), "--no-compile", "-q", str(wheel)], capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stderr
+    path = json.loads(subprocess.run([str(python), "-c", "import json, sys; print(json.dumps(sys.path))"],
+                                     capture_output=True, text=True, check=True).stdout)
+    packages = [p for p in path if p.endswith(("site-packages", "dist-packages"))]
+    assert packages and all(p.startswith(str(env_dir)) for p in packages)  # nothing from the machine's own packages
     work = tmp_path / "elsewhere"
     work.mkdir()
     script = env_dir / "bin/badgedir"
@@ -112,6 +148,6 @@ def test_a_plain_pip_install_carries_templates_faq_and_starter(tmp_path: Path) -
     result = subprocess.run([str(script), "build", "--content", "mydir", "--output", "site", "--as-of", "2026-11-25"],
                             cwd=work, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert (work / "site/b/example-verified/index.html").is_file() and (work / "site/static/site.css").is_file()
+    assert (work / "site/b/cafe-nino/index.html").is_file() and (work / "site/static/site.css").is_file()
     located = subprocess.run([str(python), "-c", "import generator; print(generator.__file__)"], cwd=work, capture_output=True, text=True)
     assert str(env_dir) in located.stdout  # the installed copy, not the source tree

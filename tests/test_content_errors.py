@@ -112,3 +112,61 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
         build_site(content, output=tmp_path / "strict", strict=True)
     messages = [str(d) for d in failed.value.diagnostics]
     assert "verifications/old.yaml:1: cafe-nino: A verification by the directory operator expired on 2025-01-01." in messages
+
+
+def test_an_error_in_site_yaml_does_not_hide_the_errors_of_other_files(tmp_path: Path) -> None:
+    """A typo in site.yaml used to stop the build before any business file was read."""
+    errors = errors_of(tmp_path, {
+        "site.yaml": "titel: Mine\ndefault_region: ES\n",
+        "businesses/a.yaml": 'id: a\nname: A\nwhatsapp: "600 12 34 5"\n',
+        "businesses/b.yaml": 'id: b\nname: B\nwhatsapp: "611 22 33 44"\nwebiste: https://b.example\n',
+    })
+    assert errors == [
+        "businesses/a.yaml:3: whatsapp: '600 12 34 5' is not a valid phone number in region ES",  # read in site.yaml's region
+        "businesses/b.yaml:4: webiste: unknown field (did you mean 'website'?)",
+        "site.yaml:1: titel: unknown field (did you mean 'title'?)",
+        "site.yaml:1: title: required field is missing",
+    ]
+
+
+def test_without_a_region_numbers_written_nationally_wait_and_everything_else_is_checked(tmp_path: Path) -> None:
+    errors = errors_of(tmp_path, {
+        "site.yaml": "title: Mine\ndefault_region: Spain\n",
+        "businesses/a.yaml": 'id: a\nname: A\nwhatsapp: "600 12 34 56"\nemail: nope\n',  # no error for the number itself
+        "businesses/b.yaml": 'id: a\nname: B\nwhatsapp: "+34 600 12 34 5"\n',
+        "register/r.yaml": '- company_id: X\n  legal_name: X\n  phones: ["600 12 34 56"]\n',
+    })
+    assert errors == [
+        "businesses/a.yaml:4: email: 'nope' is not an e-mail address",
+        "businesses/b.yaml:1: id: 'a' is already used by the business at businesses/a.yaml:1",
+        "businesses/b.yaml:3: whatsapp: '+34 600 12 34 5' is not a valid phone number",
+        "site.yaml:2: default_region: 'Spain' is not an ISO 3166 alpha-2 region code (e.g. ES, PT, NO)",
+    ]
+
+
+def test_field_errors_do_not_hide_duplicates_missing_logos_or_claimed_badges(tmp_path: Path) -> None:
+    """Duplicates, logo files and badge claims used to be checked only once every field was right."""
+    errors = errors_of(tmp_path, {
+        "businesses/a.yaml": 'id: shop\nname: Shop\nwhatsapp: "+34 600 12 34 56"\nwebsite: not-a-url\n',
+        "businesses/b.yaml": 'id: shop\nname: Other shop\nwhatsapp: "611 22 33 44"\n',
+        "businesses/c.yaml": 'id: copy\nname: Copy\nwhatsapp: "0034600123456"\nlogo: logos/missing.png\n',
+        "businesses/d.yaml": 'id: dee\nname: Dee Verified\nwhatsapp: "622 33 44 55"\n',
+    })
+    assert [e.split(": ", 2)[:2] for e in errors] == [
+        ["businesses/a.yaml:4", "website"],
+        ["businesses/b.yaml:1", "id"],  # the first 'shop' had an error, and still owns its id
+        ["businesses/c.yaml:3", "whatsapp"],  # and its number
+        ["businesses/c.yaml:4", "logo"],
+        ["businesses/d.yaml:1", "name"],  # a badge the name claims: decided although others failed
+    ]
+    assert errors[1] == "businesses/b.yaml:1: id: 'shop' is already used by the business at businesses/a.yaml:1"
+    assert "'Dee Verified' says 'verified' but the business is unverified" in errors[4]
+
+
+def test_with_a_broken_register_tiers_are_not_guessed(tmp_path: Path) -> None:
+    """A broken register row could be the one that confirms a business: no badge claim is judged without it."""
+    errors = errors_of(tmp_path, {
+        "businesses/d.yaml": 'id: dee\nname: Dee Confirmed\nwhatsapp: "622 33 44 55"\ncompany_id: X\n',
+        "register/r.yaml": '- company_id: X\n  legal_name: Dee\n  phones: ["622 33 44 55", "12"]\n',
+    })
+    assert errors == ["register/r.yaml:3: phones: line 3: '12' is a short code, not a phone number an account can use"]

@@ -167,8 +167,9 @@ def test_legend_contact_note_footer_and_pagination_texts_are_spanish(bilingual: 
     assert legend.find("h2").text == "Qué significan las insignias"
     assert [b.text for b in legend.find_all(class_="badge__label")] == ["Verificado", "Confirmado", "Sin verificar"]
     footer = home.find("footer").text
-    assert "verificaciones del equipo del directorio a fecha de 25 de noviembre de 2026." in footer
-    assert "November 25, 2026" in page(bilingual, "en/index.html").find("footer").text
+    assert "verificaciones del equipo del directorio." in footer and "2026" not in footer  # no date: issue #16
+    assert home.find("p", class_="as-of").text.startswith("Insignias a fecha de 25 de noviembre de 2026.")
+    assert page(bilingual, "en/index.html").find("p", class_="as-of").text.startswith("Badges as of November 25, 2026.")
     control = page(bilingual, "b/brisa/index.html").find("section", class_="control")
     assert control.find("h2").text == "Tú tienes el control"
     assert control.find("a").attrs["href"] == "../../faq/staying-in-control/index.html"
@@ -210,18 +211,27 @@ def test_faq_pages_use_the_language_file_else_the_unsuffixed_one(bilingual: Path
         assert page(bilingual, rel).find("article").find("p").text == "Written once, for every language."
     assert page(bilingual, "faq/solo/index.html").find("h1").text == "Solo en español"
     index = page(bilingual, "en/faq/index.html").find("ul", class_="faq-list")
-    assert [a.text for a in index.find_all("a")] == ["What the badges mean", "About us"]
+    builtin = ["How a business gets confirmed and verified", "Staying in control", "How to spot an impostor"]
+    assert [a.text for a in index.find_all("a")] == ["What the badges mean", "About us", *builtin]  # topics built in
     assert page(bilingual, "faq/index.html").find("h1").text == "Preguntas frecuentes"
 
 
 def test_example_content_builds_in_spanish_and_english(tmp_path: Path) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
-    site = (content / "site.yaml").read_text(encoding="utf-8")
-    (content / "site.yaml").write_text(re.sub(r"(?m)^language: .*$", "languages: [es, en]", site), encoding="utf-8")
-    result = build(BuildOptions(content=content, output=tmp_path / "out", as_of=AS_OF, jobs=1))
-    assert not [w for w in result.warnings if "messages.po" in w.path]
+    """The example directory is bilingual as it ships (its market is Spain): Spanish at the root, English under
+    en/, and no warning that a language adds (a missing translation, an FAQ page in one language only)."""
+    result = build(BuildOptions(content=REPO / "content", output=tmp_path / "out", as_of=AS_OF, jobs=1))
+    assert not [w for w in result.warnings if "messages.po" in w.path or w.path.startswith("faq/") or "translation" in w.message]
     output = tmp_path / "out"
+    assert page(output, "index.html").find("html").attrs["lang"] == "es"
+    assert page(output, "en/index.html").find("html").attrs["lang"] == "en"
+    assert page(output, "b/cafe-nino/index.html").find("html").attrs["lang"] == "es"
+    assert (output / "en/b/cafe-nino/index.html").is_file() and not (output / "es").exists()
+    assert "Café tostado en casa" in (output / "b/cafe-nino/index.html").read_text(encoding="utf-8")
+    assert "Coffee roasted on the premises" in (output / "en/b/cafe-nino/index.html").read_text(encoding="utf-8")
+    site, _ = load_site(REPO / "content", AS_OF)
+    untranslated = [i for i, listed in site.entries.items()
+                    if isinstance(listed.business.description, str) or set(listed.business.description) != {"es", "en"}]
+    assert untranslated == []  # every example description in both languages
     assert page(output, "faq/impostors/index.html").find("html").attrs["lang"] == "es"
     assert page(output, "en/faq/impostors/index.html").find("h1").text == "How to spot an impostor"
     assert page(output, "faq/impostors/index.html").find("h1").text == "Cómo detectar a un impostor"
@@ -234,7 +244,9 @@ def test_single_language_site_keeps_exactly_the_current_paths(three_tiers: Path)
     output = build_site(three_tiers)
     assert html_pages(output) == [
         "404.html", "b/brisa-soporte/index.html", "b/brisa/index.html", "b/cafe-nino/index.html",
-        "category/airline/index.html", "category/cafe/index.html", "category/index.html", "faq/index.html",
+        "category/airline/index.html", "category/cafe/index.html", "category/index.html",
+        "faq/badges/index.html", "faq/getting-confirmed-and-verified/index.html", "faq/impostors/index.html",
+        "faq/index.html", "faq/staying-in-control/index.html",  # the FAQ topics' built-in pages
         "index.html", "lookup/index.html", "tier/confirmed/index.html", "tier/unverified/index.html",
         "tier/verified/index.html",
     ]
@@ -349,8 +361,8 @@ def test_check_command_reports_missing_translations_and_strict_fails(tmp_path: P
     content = make_content(tmp_path, two_language_files())
     assert main(["check", "--content", str(content), "--as-of", AS_OF.isoformat()]) == 0
     err = capsys.readouterr().err
-    assert (f'{ES_PO}:{line}: warning: "Verified" (generator/render/views.py, templates/partials/lookup_box.html, '
-            "templates/partials/search_box.html) is not translated; pages in Spanish show it in English") in err
+    assert (f'{ES_PO}:{line}: warning: "Verified" (generator/render/views.py, templates/partials/results_data.html) '
+            "is not translated; pages in Spanish show it in English") in err
     with pytest.raises(BuildFailed) as failed:
         load_site(content, AS_OF, strict=True)
     assert [d.line for d in failed.value.diagnostics if d.path == ES_PO] == [line]

@@ -20,8 +20,11 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, LOGO_SVG, SITE_YAML, THREE_TIERS, build_site, make_content
+from generator.record import published_only
 from generator.build import load_site
+from generator.diagnostics import BuildFailed
 from generator.preview import incremental
+from generator.cache.store import DiskStore
 from generator.preview.incremental import IncrementalBuilder
 from generator.preview.livejson import LiveBusinessesJson
 from generator.search.keeper import IndexHelper, InlineIndexes
@@ -40,7 +43,7 @@ def folders(root: Path) -> set[str]:
 
 
 def assert_same_site(served: Path, fresh: Path) -> None:
-    a, b = tree(served), tree(fresh)
+    a, b = tree(served), {p: data for p, data in tree(fresh).items() if not published_only(p)}
     assert sorted(a.keys() - b.keys()) == [], "files only in the served folder"
     assert sorted(b.keys() - a.keys()) == [], "files missing from the served folder"
     assert [p for p in sorted(a) if a[p] != b[p]] == []
@@ -237,6 +240,31 @@ def test_incremental_updates_with_a_search_index_helper_equal_a_clean_build(
     builder.close()
 
 
+@pytest.mark.parametrize("seed", [9, 10])
+def test_a_preview_on_the_build_cache_equals_a_clean_build(tmp_path: Path, seed: int) -> None:
+    """The preview reads and fills the same cache as ``badgedir build``: edit by edit, it still equals a cold build."""
+    builder = random_edits_equal_clean_builds(tmp_path, seed, store=DiskStore(folder=tmp_path / "cache"))
+    assert builder.store.misses > 0  # it was used: each edit's new pages went into it
+    builder.close()
+
+
+def test_a_restarted_preview_starts_from_the_cache_and_equals_a_clean_build(tmp_path: Path) -> None:
+    d = starting_directory(tmp_path, random.Random(11))
+    served, builder = first_build(d, store=DiskStore(folder=tmp_path / "cache"))
+    before = d.files()
+    edit(d)
+    builder.update(d.write(before))
+    builder.close()
+    restarted = IncrementalBuilder(d.content, tmp_path / "again", AS_OF, templates=d.template_dir,
+                                   store=DiskStore(folder=tmp_path / "cache"))
+    assert restarted.build().ok
+    restarted.close()
+    fresh = tmp_path / "fresh"
+    build_site(d.content, fresh, templates=d.template_dir)
+    assert_same_site(tmp_path / "again", fresh)
+    assert restarted.store.misses < restarted.store.hits  # the pages and files of the first session were reused
+
+
 def random_edits_equal_clean_builds(tmp_path: Path, seed: int, **options: object) -> IncrementalBuilder:
     rng = random.Random(seed)
     d = starting_directory(tmp_path, rng)
@@ -304,6 +332,22 @@ def test_a_content_error_keeps_the_last_good_site_until_fixed(tmp_path: Path) ->
     assert builder.update(d.write(before)).ok  # the rename, held back by the error, now shows
     fresh = build_site(d.content, tmp_path / "fresh", templates=d.template_dir)
     assert_same_site(served, fresh)
+
+
+def test_the_preview_reports_what_a_build_reports_beside_a_field_error(tmp_path: Path) -> None:
+    """A broken record's id still clashes, and a name's badge claim is still judged, in the preview too."""
+    d = starting_directory(tmp_path, random.Random(5))
+    served, builder = first_build(d)
+    target = sorted(d.businesses)[0]
+    before = d.files()
+    d.broken["businesses/zz.yaml"] = (f"- id: {target}\n  name: Broken\n  whatsapp: not a number\n"
+                                      "- id: zz-claim\n  name: Zz Verified\n  whatsapp: '+34 699 99 99 98'\n")
+    result = builder.update(d.write(before))
+    with pytest.raises(BuildFailed) as failed:
+        build_site(d.content, tmp_path / "fresh", templates=d.template_dir)
+    expected = [str(e) for e in failed.value.diagnostics]
+    assert [str(e) for e in result.errors] == expected and len(expected) == 3
+    assert any("says 'verified'" in e for e in expected) and any("is already used by" in e for e in expected)
 
 
 def test_a_template_error_is_reported_and_nothing_is_written(tmp_path: Path) -> None:

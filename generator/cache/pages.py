@@ -1,8 +1,9 @@
 """Stage 4 from the cache: a page whose inputs have not changed is not rendered again.
 
 A page template sees its context and nothing else (globals are translations
-and formatting, fixed by the language and badgedir's code), so a page's key
-is the hash of its context, of the templates and of the code.  The one value
+and formatting, fixed by the language and badgedir's code, and ``faq_url``,
+whose answers the renderer adds to every key), so a page's key is the hash
+of its context, of the templates and of the code.  The one value
 every page shares, ``site``, holds site-wide counts that change whenever a
 business is added; a page's key holds only the attributes of ``site`` its
 template (with everything it loads) reads, as :mod:`~generator.render.template_deps`

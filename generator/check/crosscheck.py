@@ -11,7 +11,8 @@ import unicodedata
 from collections.abc import Iterable
 
 from ..diagnostics import ContentError, ContentWarning, Diagnostic
-from ..model import Business, FaqPage, RegisterEntry, Verification
+from ..model import Business, Claim, FaqPage, RegisterEntry, Verification
+from ..read.faq_topics import assign_topics, with_defaults
 
 
 def id_key(business_id: str) -> str:
@@ -19,26 +20,38 @@ def id_key(business_id: str) -> str:
     return unicodedata.normalize("NFKC", business_id).casefold()
 
 
-def check_businesses(businesses: Iterable[Business]) -> tuple[list[Business], list[Diagnostic]]:
-    """Drop and report businesses whose id or number another business already uses."""
+def check_businesses(businesses: Iterable[Business],
+                     claims: Iterable[Claim] = ()) -> tuple[list[Business], list[Diagnostic]]:
+    """Drop and report businesses whose id or number another business already uses.
+
+    ``claims`` are the ids and numbers of business records with field errors:
+    not published, but a clash with one is reported in the same run.
+    """
     kept: list[Business] = []
     problems: list[Diagnostic] = []
-    by_id: dict[str, Business] = {}
-    by_number: dict[str, Business] = {}
-    for business in sorted(businesses, key=lambda b: (b.source.path, b.source.line)):
-        first = by_id.get(id_key(business.id))
-        if first:
-            problems.append(ContentError(business.source.path, business.source.line,
-                                         f"id: '{business.id}' is already used by the business at {first.source}"))
-            continue
-        owner = by_number.get(business.whatsapp)
-        if owner:
-            problems.append(ContentError(business.whatsapp_source.path, business.whatsapp_source.line,
-                                         f"whatsapp: {business.whatsapp} is already the number of '{owner.id}' at {owner.whatsapp_source}"))
-            continue
-        by_id[id_key(business.id)] = business
-        by_number[business.whatsapp] = business
-        kept.append(business)
+    by_id: dict[str, Business | Claim] = {}
+    by_number: dict[str, Business | Claim] = {}
+    written: list[Business | Claim] = [*businesses, *claims]
+    for business in sorted(written, key=lambda b: (b.source.path, b.source.line)):
+        if business.id is not None:
+            first = by_id.get(id_key(business.id))
+            if first:
+                problems.append(ContentError(business.source.path, business.source.line,
+                                             f"id: '{business.id}' is already used by the business at {first.source}"))
+                continue
+        if business.whatsapp is not None:
+            owner = by_number.get(business.whatsapp)
+            if owner:
+                named = f"'{owner.id}'" if owner.id is not None else "the business"
+                problems.append(ContentError(business.whatsapp_source.path, business.whatsapp_source.line,
+                                             f"whatsapp: {business.whatsapp} is already the number of {named} at {owner.whatsapp_source}"))
+                continue
+        if business.id is not None:
+            by_id[id_key(business.id)] = business
+        if business.whatsapp is not None:
+            by_number[business.whatsapp] = business
+        if isinstance(business, Business):
+            kept.append(business)
     return sorted(kept, key=lambda b: b.id), problems
 
 
@@ -55,13 +68,17 @@ def check_register(entries: Iterable[RegisterEntry]) -> tuple[dict[str, Register
     return dict(sorted(register.items())), problems
 
 
-def check_verifications(records: Iterable[Verification], businesses: list[Business]) -> list[Diagnostic]:
-    ids = {b.id for b in businesses}
+def check_verifications(records: Iterable[Verification], businesses: list[Business],
+                        claims: Iterable[Claim] = ()) -> list[Diagnostic]:
+    """A warning for each record about a business that is not in the directory (one with errors is)."""
+    ids = {b.id for b in businesses} | {c.id for c in claims if c.id is not None}
     return [ContentWarning(r.source.path, r.source.line, f"business: verification record for '{r.business}', which is not in the directory")
             for r in records if r.business not in ids]
 
 
-def check_faq(pages: Iterable[FaqPage]) -> tuple[list[FaqPage], list[Diagnostic]]:
+def check_faq(pages: Iterable[FaqPage], languages: tuple[str, ...]) -> tuple[list[FaqPage], list[Diagnostic]]:
+    """One page per file name and language, one per topic and language, and the built-in page of
+    every topic a language has none for (see :mod:`generator.faq_topics`)."""
     seen: dict[tuple[str, str | None], FaqPage] = {}
     problems: list[Diagnostic] = []
     for page in pages:
@@ -70,4 +87,5 @@ def check_faq(pages: Iterable[FaqPage]) -> tuple[list[FaqPage], list[Diagnostic]
             problems.append(ContentError(page.source.path, 1, f"FAQ page '{page.slug}' is already defined by {seen[key].source.path}"))
             continue
         seen[key] = page
-    return sorted(seen.values(), key=lambda p: (p.order, p.slug, p.lang or "")), problems
+    named, more = assign_topics(list(seen.values()))
+    return with_defaults(named, languages), problems + more

@@ -33,6 +33,24 @@ REASON_TEXT: dict[str, str] = {
     "no_verification": N_("There is no verification by the directory operator."),
 }
 
+# The rules of :func:`generator.tiers.decide_tier` as the built-in FAQ page "What the badges mean"
+# states them, word for word (tests/test_faq_topics.py holds the page, these sentences and
+# tiers.TIER_EVIDENCE together): one per tier, then what keeps a verification record from counting.
+RULE_TEXT: dict[str, str] = {
+    "verified": N_("A business is verified when its number is confirmed in the company register, a verification record of the directory operator names this business and this exact number, is current and not revoked, and the business has a logo."),
+    "confirmed": N_("A business is confirmed when its WhatsApp number is one of the phone numbers the company register lists for the company the business names."),
+    "unverified": N_("Every other business is unverified: it has a WhatsApp account, and that is all we could check."),
+}
+NOT_COUNTING_TEXT: dict[str, str] = {  # reason code → why that record does not make the business verified
+    "verification_other_number": N_("A verification record of another number does not count."),
+    "verification_revoked": N_("A revoked verification does not count."),
+    "verification_not_yet_valid": N_("A verification does not count before the date it was made."),
+    "verification_expired": N_("A verification no longer counts from the day it expires."),
+    "verification_superseded": N_("Of several current verifications, the newest one counts."),
+    "verification_not_confirmed": N_("A verification of a number the company register does not confirm does not count: the business stays unverified."),
+    "verification_no_logo": N_("A verified business without a logo is shown as confirmed."),
+}
+
 # The usual ``method`` values of a verification record, translated in the
 # reason sentence; any other method is shown as written.
 VERIFICATION_METHODS: dict[str, str] = {

@@ -10,13 +10,13 @@ a verified business) run here too.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from ..diagnostics import ContentError, ContentWarning, Diagnostic
 from .impostors import Resemblance
-from ..model import Business, Content, FaqPage, Logo, SiteConfig
+from ..model import Business, Content, FaqPage, Logo, RegisterEntry, SiteConfig, Verification
 from .namecheck import badge_claims
 from ..engine.parallel import POOL_FROM, Work, run_work
 from ..read.slugs import fold, slugify
@@ -50,6 +50,9 @@ class Site:
     categories: tuple[Category, ...]
     tiers: Mapping[Tier, tuple[str, ...]]
     faq: tuple[FaqPage, ...]
+    # each listed business's verification records (sorted by source), for the feed's replay of tiers
+    # by date (record/changes.py)
+    records: Mapping[str, tuple[Verification, ...]] = field(default_factory=dict)
 
     def tier_counts(self) -> dict[str, int]:
         return {tier.value: len(self.tiers[tier]) for tier in TIER_ORDER}
@@ -89,7 +92,9 @@ def assemble_site(content: Content, as_of: date, jobs: int = 1) -> tuple[Site | 
     categories = tuple(Category(slug, category_names[slug], tuple(ids))
                        for slug, ids in sorted(members.items(), key=lambda kv: fold(category_names[kv[0]])))
     return Site(content.site, as_of, entries, alphabetical, categories,
-                {tier: tuple(ids) for tier, ids in tiers.items()}, content.faq), diagnostics
+                {tier: tuple(ids) for tier, ids in tiers.items()}, content.faq,
+                {b.id: tuple(sorted(records[b.id], key=lambda r: r.source)) for b in content.businesses
+                 if records[b.id]}), diagnostics
 
 
 def _check_names(businesses: tuple[Business, ...], decisions: Mapping[str, TierDecision], resemblance: Resemblance,
@@ -143,6 +148,24 @@ def business_diagnostics(business: Business, decision: TierDecision) -> list[Dia
             found.append(ContentWarning(where.path, where.line, f"{business.id}: {reason_text(reason, str)}"))
     for field, claim in badge_claims(business, decision.tier):  # name, category, city
         found.append(ContentError(business.source.path, business.source.line, f"{field}: {claim}"))
+    return found
+
+
+def claim_errors(businesses: Iterable[Business], register: Mapping[str, RegisterEntry],
+                 records_of: Callable[[str], Sequence[Verification]], as_of: date) -> list[Diagnostic]:
+    """The errors a decided tier brings (a name, category or city claiming a badge it lacks), alone.
+
+    For a build that already failed on other files: the businesses that are
+    right still get their tiers decided, so these errors come in the same run
+    instead of after the others are fixed.  Only worth it while the register
+    and verification files are right, or the tiers would be wrong too.
+    """
+    found: list[Diagnostic] = []
+    for business in businesses:
+        entry = register.get(business.company_id) if business.company_id else None
+        tier = decide_tier(business, entry, records_of(business.id), as_of).tier
+        found += [ContentError(business.source.path, business.source.line, f"{field}: {claim}")
+                  for field, claim in badge_claims(business, tier)]
     return found
 
 

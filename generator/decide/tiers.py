@@ -6,7 +6,7 @@ Read this next to the FAQ page "What the badges mean":
   company register lists for the company the business names.
 * **verified** — confirmed, *and* a verification record of the directory
   operator names this business and this exact number, is current
-  (``verified_on <= as_of < expires``) and not revoked, *and* the business
+  (``verified_on <= as_of < expires``) and not revoked (on or before ``as_of``), *and* the business
   has a logo to show beside the green badge.
 * **unverified** — everything else: the business merely has an account.
 
@@ -61,6 +61,22 @@ class TierDecision:
     verification: Verification | None  # the record that counted, if any
 
 
+# The rules as data: a tier is the first of TIER_ORDER whose evidence (reason codes) a decision holds.
+# decide_tier finds the evidence and this table names the tier, so the sentences stating the rules
+# (generator.reasons.RULE_TEXT, on the built-in FAQ page "What the badges mean") are checked
+# against the same table the code decides by (tests/test_faq_topics.py).
+TIER_EVIDENCE: dict[Tier, frozenset[str]] = {
+    Tier.VERIFIED: frozenset({"register_match", "verification_current"}),
+    Tier.CONFIRMED: frozenset({"register_match"}),
+    Tier.UNVERIFIED: frozenset(),
+}
+
+
+def tier_for(codes: frozenset[str] | set[str]) -> Tier:
+    """The tier that evidence of these reason codes earns."""
+    return next(tier for tier in TIER_ORDER if TIER_EVIDENCE[tier] <= codes)
+
+
 _NO_VERIFICATION = Reason("no_verification", None)  # most businesses' reason: one value for all of them
 
 
@@ -84,17 +100,17 @@ def decide_tier(business: Business, entry: RegisterEntry | None,
     if counting is None:
         if not records:
             reasons.append(_NO_VERIFICATION)
-        return TierDecision(business.id, Tier.CONFIRMED if confirmed else Tier.UNVERIFIED, tuple(reasons), None)
-    dates = (("verified_on", counting.verified_on.isoformat()), ("expires", counting.expires.isoformat()),
-             ("method", counting.method))
-    if not confirmed:
-        reasons.append(Reason("verification_not_confirmed", counting.source, dates, warning=True))
-        return TierDecision(business.id, Tier.UNVERIFIED, tuple(reasons), None)
-    if business.logo is None:
-        reasons.append(Reason("verification_no_logo", counting.source, dates, warning=True))
-        return TierDecision(business.id, Tier.CONFIRMED, tuple(reasons), None)
-    reasons.append(Reason("verification_current", counting.source, dates))
-    return TierDecision(business.id, Tier.VERIFIED, tuple(reasons), counting)
+    else:
+        dates = (("verified_on", counting.verified_on.isoformat()), ("expires", counting.expires.isoformat()),
+                 ("method", counting.method))
+        if not confirmed:
+            reasons.append(Reason("verification_not_confirmed", counting.source, dates, warning=True))
+        elif business.logo is None:
+            reasons.append(Reason("verification_no_logo", counting.source, dates, warning=True))
+        else:
+            reasons.append(Reason("verification_current", counting.source, dates))
+    tier = tier_for({reason.code for reason in reasons})
+    return TierDecision(business.id, tier, tuple(reasons), counting if tier is Tier.VERIFIED else None)
 
 
 def _register_evidence(business: Business, entry: RegisterEntry | None) -> tuple[Reason, bool]:
@@ -114,7 +130,7 @@ def _register_evidence(business: Business, entry: RegisterEntry | None) -> tuple
 def _why_record_does_not_count(record: Verification, business: Business, as_of: date) -> Reason | None:
     if record.whatsapp != business.whatsapp:
         return Reason("verification_other_number", record.source, (("number", record.whatsapp),), warning=True)
-    if record.revoked:
+    if record.revoked_as_of(as_of):
         return Reason("verification_revoked", record.source, (("verified_on", record.verified_on.isoformat()),),
                       warning=True)
     if as_of < record.verified_on:

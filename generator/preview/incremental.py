@@ -41,14 +41,19 @@ from pathlib import Path
 from ..publish.api import business_json
 from ..render.compiled_cache import reuse_compiled
 from ..diagnostics import BuildFailed, Diagnostic, errors_in
+from ..record.manifest import STATUS, status_json, validity
 from .livecontent import ContentCache, Stamp, stamp_of
 from .livejson import LiveBusinessesJson
 from ..search.live import search_edit
 from .livesite import Evidence, LiveSite
 from .livewrite import TEMP_PREFIX, Served, sync
 from ..engine.memory import collector_paused
-from ..render.pages import PAGE_SIZE, Page, faq_for_language, page_count, plan_pages
+from ..render.pages import PAGE_SIZE, Page, faq_for_language, faq_topic_slugs, page_count, plan_pages
 from ..publish.files import business_files, write_publishing_files
+from ..cache.store import Store
+from ..read.load import unread_warnings
+from ..publish.link_check import broken_links, content_links
+from ..publish.links import Findings, Targets, planned_targets, static_paths
 from ..render.renderer import Renderer, render_pages
 from ..search.from_site import category_names, search_records
 from ..search.keeper import InlineIndexes, IndexHelper, keep_indexes
@@ -90,14 +95,18 @@ class Update:
 class IncrementalBuilder:
     """Builds a site into ``output`` and keeps it up to date with its content and templates."""
 
-    def __init__(self, content: Path, output: Path, as_of: date, templates: Path | None = None, jobs: int = 1) -> None:
+    def __init__(self, content: Path, output: Path, as_of: date, templates: Path | None = None, jobs: int = 1,
+                 store: Store | None = None) -> None:
+        """``store``: the build cache, shared with ``badgedir build``, so a restarted preview renders only what
+        changed since the last build or preview, and leaves the cache warm for the next build."""
         check_output_location(content, output)
+        self.store = store if store is not None else Store()
         self.content_dir = content
         self.output = output.resolve()
         self.templates = templates
         self.as_of = as_of
         self.jobs = jobs
-        self.cache = ContentCache(content, jobs)
+        self.cache = ContentCache(content, jobs, self.store)
         self.live: LiveSite | None = None
         self.template_stamps: dict[str, Stamp | None] = {}
         self.pending_templates: set[str] = set()
@@ -124,14 +133,15 @@ class IncrementalBuilder:
             self.cache.refresh(None)
             self.template_stamps = self._template_stamps()
             self.pending_templates.clear()
-            errors = self.cache.errors()
+            errors = self.cache.errors(self.as_of)
             if errors:
                 return Update(False, True, tuple(errors))
             site, diagnostics = assemble_site(self.cache.content(), self.as_of, self.jobs)
+            diagnostics += unread_warnings(self.cache.dir)
         if site is None or errors_in(diagnostics):
             return Update(False, True, tuple(sorted(errors_in(diagnostics))))
-        renderer = Renderer(site, self.templates, remember_cards=True)
         pages = plan_pages(site)
+        renderer = Renderer(site, self.templates, remember_cards=True, store=self.store, links=self._targets(site, pages))
         reuse_compiled(renderer)
         for name, lang in sorted({(page.template, page.lang) for page in pages}):
             renderer.template(name, lang)  # compiled once here, for the workers and for every later update
@@ -141,11 +151,13 @@ class IncrementalBuilder:
         try:
             try:
                 listings = [page for page in pages if page.kind in LISTINGS]
-                stats, problems = render_pages(renderer, [page for page in pages if page.kind not in LISTINGS],
-                                               staging.dir, self.jobs, template_dirs(self.templates))
+                stats, problems, findings = render_pages(renderer, [page for page in pages if page.kind not in LISTINGS],
+                                                         staging.dir, self.jobs, template_dirs(self.templates))
                 if not problems:  # listings in this process, which keeps their cards for the updates that shift them
-                    more, problems = render_pages(renderer, listings, staging.dir, 1, template_dirs(self.templates))
+                    more, problems, more_findings = render_pages(renderer, listings, staging.dir, 1,
+                                                                 template_dirs(self.templates))
                     stats.add(more)
+                    findings.add(more_findings)
             finally:
                 indexes_written = self.indexes.started()  # into staging, before it is kept or discarded
             staging.stats.add(stats)
@@ -154,6 +166,11 @@ class IncrementalBuilder:
                 staging.discard()
                 return Update(False, True, tuple(problems))
             self._data_outputs_in_full(site, staging)
+            problems = broken_links(site, findings, self.templates, [staging.dir])
+            if problems:
+                staging.discard()
+                return Update(False, True, tuple(problems))
+            diagnostics += content_links(site, [staging.dir])
             staging.commit()
         except BaseException:
             staging.discard()
@@ -196,6 +213,8 @@ class IncrementalBuilder:
         self.static = self._static_files()
         for path, data in self.static.items():
             staging.write_bytes(path, data)
+        # what the stale-copy banner reads; site.yaml edits rebuild in full, so it is written only here
+        staging.write_bytes(STATUS, status_json(validity(site.as_of, site.config.valid_days)))
 
     # -- updates -----------------------------------------------------------
 
@@ -228,7 +247,7 @@ class IncrementalBuilder:
         if refreshed.config_changed or self.live is None:
             return self.build()
         self.pending_templates |= self._template_changes(changed)
-        errors = self.cache.errors()
+        errors = self.cache.errors(self.as_of)
         if errors:
             return Update(False, False, tuple(errors))
         cache = self.cache
@@ -237,6 +256,8 @@ class IncrementalBuilder:
         applied = self.live.apply(evidence, cache.dirty_ids(), self.as_of)
         if applied.live is None:
             return Update(False, False, applied.errors)
+        if _topic_slugs(self.live.site) != _topic_slugs(applied.live.site):
+            return self.build()  # every page links to the FAQ topics' pages: a renamed one moves every link
         try:
             return self._publish(applied.live, applied.changed, applied.warnings, started, defer_search)
         except BuildFailed as failed:
@@ -250,7 +271,9 @@ class IncrementalBuilder:
         if changed:
             indexes.propose(search_edit(old_site, site, changed))  # a helper starts on it while the pages are planned
         try:
-            renderer = Renderer(site, self.templates, remember_cards=True)
+            others = {page.path: page for page in plan_pages(replace(site, entries={}))}
+            renderer = Renderer(site, self.templates, remember_cards=True, store=self.store,
+                                links=self._targets(site, list(others.values())))
             reuse_compiled(renderer)  # templates unchanged since the last update are not compiled again
             reads = {} if self.pending_templates else self.reads
             views = _Views(self.renderer, renderer)
@@ -258,12 +281,16 @@ class IncrementalBuilder:
             if not self.pending_templates:
                 renderer.adopt_cards(self.renderer, {i for lang in renderer.languages for i in views.cards_changed(lang, changed)},
                                      lambda name, lang: self._partial_shows_change(renderer, name, lang, views, reads))
-            others = {page.path: page for page in plan_pages(replace(site, entries={}))}
             fresh = self._business_pages(site, changed)
             todo = [page for page in others.values()
                     if self._stale(page, old_site, site, changed, views, self._reads(renderer, page, reads))]
             todo += self._stale_business_pages(renderer, fresh, views, reads)
             rendered = self._render(renderer, todo)  # raises BuildFailed before anything is written
+            problems = broken_links(site, rendered.findings, self.templates, rendered.folders(self.output))
+            if problems:
+                rendered.discard()
+                raise BuildFailed(problems)
+            warnings += tuple(content_links(site, rendered.folders(self.output)))
         except BuildFailed:
             if changed:
                 indexes.withdraw(search_edit(site, old_site, changed))
@@ -381,18 +408,26 @@ class IncrementalBuilder:
             scratch = self.output.parent / f".badgedir-live-{self.output.name}-{os.getpid()}"
             shutil.rmtree(scratch, ignore_errors=True)
             scratch.mkdir(parents=True)
-            _, problems = render_pages(renderer, pages, scratch, self.jobs, template_dirs(self.templates), min_pages=0)
+            _, problems, findings = render_pages(renderer, pages, scratch, self.jobs, template_dirs(self.templates),
+                                                 min_pages=0)
             if problems:
                 shutil.rmtree(scratch, ignore_errors=True)
                 raise BuildFailed(problems)
-            return _Rendered({}, scratch, [p.path for p in pages])
+            return _Rendered({}, scratch, [p.path for p in pages], findings)
         html = {}
         for page in pages:
             try:
-                html[page.path] = renderer.render(page).encode("utf-8")
+                data = renderer.render_bytes(page)
             except Exception as exc:  # a user's template can fail in any way; report where
                 raise BuildFailed([template_diagnostic(exc, template_dirs(self.templates))]) from None
-        return _Rendered(html, None, [])
+            if renderer.scanner is not None:
+                renderer.scanner.scan(page, data.decode("utf-8"))
+            html[page.path] = data
+        return _Rendered(html, None, [], (renderer.scanner.take() if renderer.scanner else None) or Findings())
+
+    def _targets(self, site: Site, pages: list[Page]) -> Targets:
+        """What the preview's folder will hold, for checking the links of the pages it renders."""
+        return planned_targets(site, [page for page in pages if page.kind != "business"], static_paths(self.templates))
 
     def _update_data(self, old: Site, site: Site, changed: frozenset[str], pages_changed: bool, served: Served,
                      defer_search: bool) -> None:
@@ -542,6 +577,11 @@ class _Rendered:
     html: dict[str, bytes]
     scratch: Path | None
     paths: list[str]
+    findings: Findings  # the links left to check (generator.links)
+
+    def folders(self, output: Path) -> list[Path]:
+        """Where the site's files are once these pages are written (the served folder for the rest)."""
+        return ([self.scratch] if self.scratch is not None else []) + [output]
 
     def write(self, served: Served) -> None:
         for path, data in self.html.items():
@@ -552,6 +592,10 @@ class _Rendered:
     def discard(self) -> None:
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _topic_slugs(site: Site) -> list[dict[str, str]]:
+    return [faq_topic_slugs(site, lang) for lang in site.config.languages]
 
 
 def _listing(site: Site, page: Page) -> tuple[str, ...]:

@@ -16,14 +16,18 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ..check import crosscheck
 from ..check.crosscheck import id_key
 from ..diagnostics import Diagnostic, errors_in
-from ..read.load import FileResult, content_files, load_faq_page, load_site, read_file
+from ..cache.reads import cached_read
+from ..cache.store import Store
+from ..read.load import READ_SUFFIXES, FileResult, content_files, load_faq_page, load_site, read_file
 from ..model import Business, Content, FaqPage, Logo, RegisterEntry, SiteConfig, Verification
 from ..engine.parallel import map_in_processes
+from ..decide.site import claim_errors
 
 FOLDERS = {"businesses": "business", "register": "register", "verifications": "verification"}
 Stamp = tuple[int, int, int]  # (mtime_ns, size, inode): a file saved in place or replaced by a rename
@@ -61,17 +65,19 @@ class _Pending:
     companies: set[str] = field(default_factory=set)
 
 
-def _read_task(task: tuple[str, Path, str, str, Path]) -> tuple[str, FileResult]:
-    kind, path, rel, region, content_dir = task
-    return rel, read_file(kind, path, rel, region, content_dir)
+def _read_task(task: tuple[str, Path, str, str, Path, Store]) -> tuple[str, FileResult]:
+    kind, path, rel, region, content_dir, store = task
+    return rel, cached_read(store, read_file, kind, path, rel, region, content_dir)
 
 
 class ContentCache:
     """The content folder as last read, file by file, with the indexes the tier rules look things up in."""
 
-    def __init__(self, content_dir: Path, jobs: int = 1) -> None:
+    def __init__(self, content_dir: Path, jobs: int = 1, store: Store | None = None) -> None:
+        """``store``: the build cache, shared with ``badgedir build``: files read by either are not parsed again."""
         self.dir = content_dir
         self.jobs = jobs
+        self.store = store if store is not None else Store()
         self.config: SiteConfig | None = None
         self.config_problems: list[Diagnostic] = []
         self.config_stamp: Stamp | None = None
@@ -99,7 +105,7 @@ class ContentCache:
         config_changed = self._refresh_config(hinted)
         if config_changed:  # another region reads every number differently: start afresh
             config, problems, stamp = self.config, self.config_problems, self.config_stamp
-            self.__init__(self.dir, self.jobs)  # type: ignore[misc]
+            self.__init__(self.dir, self.jobs, self.store)  # type: ignore[misc]
             self.config, self.config_problems, self.config_stamp = config, problems, stamp
             hinted = None
         if self.config is None:
@@ -114,11 +120,11 @@ class ContentCache:
             if stale:
                 self._drop(rel)
             if stamp is not None and (known is None or stale):
-                tasks.append((kind, path, rel, region, self.dir))
+                tasks.append((kind, path, rel, region, self.dir, self.store))
         queued = {t[2] for t in tasks}
         for rel in sorted(self._logo_dependants(hinted) - queued):
             self._drop(rel)
-            tasks.append(("business", self.dir / rel, rel, region, self.dir))
+            tasks.append(("business", self.dir / rel, rel, region, self.dir, self.store))
         stamps = {t[2]: stamp_of(t[1]) for t in tasks}
         for rel, result in map_in_processes(_read_task, tasks, self.jobs, min_items=256):
             self._add(rel, _File(_kind_of(rel), stamps[rel], result))
@@ -155,7 +161,7 @@ class ContentCache:
             rel = path.relative_to(base).as_posix()
             parts = rel.split("/")
             if len(parts) == 2 and parts[0] in FOLDERS:
-                listed = path.suffix in (".yaml", ".yml") and not path.name.startswith(".")
+                listed = path.name.endswith(READ_SUFFIXES[parts[0]]) and not path.name.startswith(".")
                 found[rel] = (FOLDERS[parts[0]] if listed and os.path.isfile(path) else "", self.dir / rel)
         return found
 
@@ -260,19 +266,29 @@ class ContentCache:
 
     # -- what the site is decided from ------------------------------------------
 
-    def errors(self) -> list[Diagnostic]:
-        """Every error a build would report before deciding tiers; empty when the content can be built."""
+    def errors(self, as_of: date | None = None) -> list[Diagnostic]:
+        """Every error a build would report before deciding tiers; empty when the content can be built.
+
+        Given ``as_of`` and some error, also the errors of the tiers that can still be decided
+        (as :func:`generator.content.read_content` reports them).
+        """
         problems = list(errors_in(self.config_problems))
         if self.config is None:
             return problems or [Diagnostic("site.yaml", 0, "missing or unreadable")]
+        claims = []
         for rel in sorted(self._error_files):
             problems += errors_in(self.files[rel].result.diagnostics)
-        if self._clashes:
-            problems += errors_in(crosscheck.check_businesses(self.all_businesses())[1])
+            claims += self.files[rel].result.claims
+        if self._clashes or claims:
+            problems += errors_in(crosscheck.check_businesses(self.all_businesses(), claims)[1])
         problems += errors_in(self._register_problems)
         for _, _, faq_problems in self.faq_files.values():
             problems += errors_in(faq_problems)
-        problems += errors_in(crosscheck.check_faq(self.faq_pages_read())[1])
+        problems += errors_in(crosscheck.check_faq(self.faq_pages_read(), self.config.languages)[1])
+        evidence_right = not self._register_problems and all(self.files[rel].kind == "business" for rel in self._error_files)
+        if problems and as_of is not None and evidence_right:
+            businesses, _ = crosscheck.check_businesses(self.all_businesses(), claims)
+            problems += claim_errors(businesses, self.register, self.records, as_of)
         return sorted(problems)
 
     def dirty_ids(self) -> set[str]:
@@ -304,7 +320,8 @@ class ContentCache:
         return [page for _, page, _ in (self.faq_files[rel] for rel in sorted(self.faq_files)) if page]
 
     def faq(self) -> tuple[FaqPage, ...]:
-        return tuple(crosscheck.check_faq(self.faq_pages_read())[0])
+        assert self.config is not None
+        return tuple(crosscheck.check_faq(self.faq_pages_read(), self.config.languages)[0])
 
     def content(self) -> Content:
         """The whole content, as :func:`generator.content.read_content` returns it (for a first, full build)."""

@@ -129,7 +129,14 @@ class LiveSite:
                                           evidence.logo(business_id) if decision.tier is Tier.VERIFIED else None,
                                           imitates, slugify(business.category) if business.category else "")
         changed = {i for i, listed in decided.items() if listed != old.get(i)}
-        live = self._spliced(evidence, {i: decided[i] for i in changed}, verified, as_of)
+        records = dict(self.site.records)  # kept like a full build's (the feed reads them)
+        for business_id in set(dirty):
+            found = evidence.records(business_id) if evidence.business(business_id) is not None else ()
+            if found:
+                records[business_id] = tuple(found)
+            else:
+                records.pop(business_id, None)
+        live = self._spliced(evidence, {i: decided[i] for i in changed}, verified, as_of, records)
         live._resemblance = resemblance
         return Applied(live, frozenset(changed), (), tuple(sorted(notes)))
 
@@ -156,7 +163,8 @@ class LiveSite:
         return found, scope, resemblance
 
     def _spliced(self, evidence: Evidence, changes: Mapping[str, Listed | None],
-                 verified: tuple[Business, ...], as_of: date) -> LiveSite:
+                 verified: tuple[Business, ...], as_of: date,
+                 records: Mapping[str, tuple[Verification, ...]]) -> LiveSite:
         """A new live site: copies of this one's orderings with the changed businesses moved."""
         site = self.site
         entries = dict(site.entries)
@@ -200,7 +208,7 @@ class LiveSite:
         tiers = {tier: tuple(map(itemgetter(1), by_tier[tier])) if tier in touched_tiers else site.tiers[tier]
                  for tier in TIER_ORDER}
         new_site = replace(site, config=evidence.config, as_of=as_of, entries=entries, alphabetical=alphabetical,
-                           categories=categories, tiers=tiers, faq=evidence.faq)
+                           categories=categories, tiers=tiers, faq=evidence.faq, records=records)
         return LiveSite(new_site, verified, order, by_category, by_tier, names)
 
 

@@ -36,6 +36,7 @@ from tornado.ioloop import IOLoop
 
 from ..build import resolve_as_of
 from ..diagnostics import Diagnostic, UsageError, shown
+from ..cache.store import open_store
 from .incremental import IncrementalBuilder, Update
 from ..engine.parallel import default_jobs
 from .serve_http import IDLE_TIMEOUT, MAX_CONNECTIONS, listen
@@ -68,7 +69,7 @@ def serve(args: argparse.Namespace) -> int:
             raise UsageError(f"templates folder {args.templates} does not exist")
         if not args.content.is_dir():
             raise UsageError(f"content folder {args.content} does not exist")
-        builder = IncrementalBuilder(args.content, output, as_of, args.templates, default_jobs())
+        builder = IncrementalBuilder(args.content, output, as_of, args.templates, default_jobs(), open_store(args.cache))
         try:
             first = builder.build()
             preview = Preview(builder.output, first.errors, first.ok)

@@ -52,6 +52,7 @@ class Written:
     pages: int = 0
     problems: tuple[Diagnostic, ...] = ()
     cache: Any = None  # the build cache's hits and misses in this piece (a cache.store.Store of counts)
+    links: Any = None  # publish.links.Findings left to check by the parent, if any
 
 
 def check_output_location(content: Path, output: Path) -> None:

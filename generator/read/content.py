@@ -8,24 +8,34 @@ the per-file work can be spread over processes (``jobs``).
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 from ..check import crosscheck
 from ..diagnostics import Diagnostic, errors_in
-from .load import FileResult, content_files, load_faq_page, load_site, read_file
-from ..model import Content
+from .load import FileResult, content_files, load_faq_page, read_file, read_site, unread_warnings
+from ..model import Content, Verification
 from ..engine.parallel import map_in_processes
 from ..cache.reads import cached_read
 from ..cache.store import Store
+from ..decide.site import claim_errors
 
 
-def read_content(content_dir: Path, jobs: int = 1, store: Store | None = None) -> tuple[Content | None, list[Diagnostic]]:
-    """Every content file read (from the cache where it has not changed) and checked across files."""
+def read_content(content_dir: Path, jobs: int = 1, store: Store | None = None,
+                 as_of: date | None = None) -> tuple[Content | None, list[Diagnostic]]:
+    """Every content file read (from the cache where it has not changed) and checked across files:
+    the content, or None with every reason there is none.
+
+    Everything that can be checked is, in one run: a broken site.yaml does not
+    stop the other files being read (in its ``default_region`` if that field
+    is right), a business with a field error still has its id, number and
+    logo checked against the others, and, given ``as_of``, the businesses that
+    are right get their tiers decided for the errors a tier brings (a name
+    claiming a badge) as long as the register and verification files are right.
+    """
     store = store if store is not None else Store()
-    site, diagnostics = load_site(content_dir)
-    if site is None:
-        return None, diagnostics
-    region = site.default_region
+    site, region, diagnostics = read_site(content_dir)
+    diagnostics += unread_warnings(content_dir)
     tasks = [("business", p, region) for p in content_files(content_dir, "businesses")]
     tasks += [("register", p, region) for p in content_files(content_dir, "register")]
     tasks += [("verification", p, region) for p in content_files(content_dir, "verifications")]
@@ -38,27 +48,37 @@ def read_content(content_dir: Path, jobs: int = 1, store: Store | None = None) -
         results[n] = result
         store.add(counts)
     merged = FileResult()
-    for result in results:
+    evidence_right = bool(region)
+    for (kind, _, _), result in zip(tasks, results):
         assert result is not None
         merged.businesses += result.businesses
         merged.logos.update(result.logos)
         merged.register += result.register
         merged.verifications += result.verifications
+        merged.claims += result.claims
         diagnostics += result.diagnostics
+        if kind != "business" and (result.unread or errors_in(result.diagnostics)):
+            evidence_right = False
     faq_pages = []
     for path in content_files(content_dir, "faq", (".md",)):
         page, problems = load_faq_page(path, path.relative_to(content_dir).as_posix())
         diagnostics += problems
         if page:
             faq_pages.append(page)
-    businesses, problems = crosscheck.check_businesses(merged.businesses)
+    businesses, problems = crosscheck.check_businesses(merged.businesses, merged.claims)
     diagnostics += problems
     register, problems = crosscheck.check_register(merged.register)
     diagnostics += problems
-    diagnostics += crosscheck.check_verifications(merged.verifications, businesses)
-    faq, problems = crosscheck.check_faq(faq_pages)
+    evidence_right = evidence_right and not errors_in(problems)
+    diagnostics += crosscheck.check_verifications(merged.verifications, businesses, merged.claims)
+    faq, problems = crosscheck.check_faq(faq_pages, site.languages if site is not None else ("en",))
     diagnostics += problems
-    if errors_in(diagnostics):
+    if site is None or errors_in(diagnostics):
+        if as_of is not None and evidence_right:
+            records: dict[str, list[Verification]] = {}
+            for record in sorted(merged.verifications, key=lambda v: v.source):
+                records.setdefault(record.business, []).append(record)
+            diagnostics += claim_errors(businesses, register, lambda i: records.get(i, ()), as_of)
         return None, diagnostics
     kept = {b.id for b in businesses}
     content = Content(

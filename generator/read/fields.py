@@ -36,6 +36,8 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("language", "lang", "Language of the site (e.g. en, es)."),
     Field("languages", "langs", "Languages of the site; the first is served at the root, others under /<lang>/."),
     Field("base_url", "url", "Absolute URL where the site is published; used for canonical links, the sitemap, social cards, the 404 page and badge embed snippets. Page links stay relative."),
+    Field("valid_days", "int", "Days a published copy stays current after its as-of date (manifest.json's valid_until); past it, pages warn visitors and 'badgedir verify' fails. Default 7, for a site rebuilt daily."),
+    Field("changes_days", "int", "Days of tier changes the feed (changes.xml, api/changes.json) keeps. Default 90."),
 )
 
 BUSINESS_FIELDS: tuple[Field, ...] = (
@@ -65,12 +67,15 @@ VERIFICATION_FIELDS: tuple[Field, ...] = (
     Field("verified_on", "date", "Date of the verification (YYYY-MM-DD).", required=True),
     Field("expires", "date", "First day on which the verification no longer counts (YYYY-MM-DD).", required=True),
     Field("method", "text", "How the operator verified the business (e.g. video-call, documents).", max_length=MAX_NAME),
-    Field("revoked", "bool", "true when the operator withdrew the verification."),
+    Field("revoked", "bool", "true when the operator withdrew the verification (from the first build that saw it, unless revoked_on says when)."),
+    Field("revoked_on", "date", "Date from which the verification is withdrawn (YYYY-MM-DD); implies revoked."),
 )
 
 FAQ_FIELDS: tuple[Field, ...] = (
     Field("title", "text", "Title of the FAQ page.", required=True, max_length=MAX_NAME),
     Field("order", "int", "Position in the FAQ list (smaller first)."),
+    Field("topic", "text", "The page the site's templates link to under this name: badges, "
+          "getting-confirmed-and-verified, impostors or staying-in-control (see docs/faq-topics.md).", max_length=64),
 )
 
 # Keys a business might be tempted to declare about itself.  Their hint says why not.

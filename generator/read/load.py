@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import phones
-from ..diagnostics import ContentError, Diagnostic
+from ..diagnostics import ContentError, ContentWarning, Diagnostic, errors_in
+from .faq_topics import unknown_topic
 from .fields import (BUSINESS_FIELDS, FAQ_FIELDS, FORBIDDEN_BUSINESS_KEYS, MAX_FAQ, REGISTER_FIELDS, SITE_FIELDS,
                      VERIFICATION_FIELDS, Field)
 from .logos import check_logo_path, read_logo
 from .markup import check_markdown
-from ..model import Business, FaqPage, Logo, RegisteredPhone, RegisterEntry, SiteConfig, Source, Verification
-from .validate import Record, check_text, read_record
+from ..model import Business, Claim, FaqPage, Logo, RegisteredPhone, RegisterEntry, SiteConfig, Source, Verification
+from .validate import Record, check_text, read_fields, read_record
 from .reading import NotAFile, read_at_most
 from .yamlstrict import MAX_FILE_BYTES, YamlList, parse_yaml, read_yaml_file
 
@@ -38,41 +39,99 @@ class FileResult:
     register: list[RegisterEntry] = field(default_factory=list)
     verifications: list[Verification] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)  # what business records with errors still name
+    unread: bool = False  # a register or verification record was left out (with an error, or unread)
 
 
-def content_files(content_dir: Path, folder: str, suffixes: tuple[str, ...] = (".yaml", ".yml")) -> list[Path]:
-    """The files of one content folder, sorted so every build reads them in the same order."""
+# What the build reads in each data folder, by file name ending: the one place to extend with a new
+# format (a reader in read_file, then its suffix here).  Anything else there is not read, and said so.
+READ_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "businesses": (".yaml", ".yml"),
+    "register": (".yaml", ".yml"),
+    "verifications": (".yaml", ".yml"),
+    "faq": (".md",),
+}
+DATA_FOLDERS = ("businesses", "register", "verifications")  # where an unread file means unpublished data
+
+
+def content_files(content_dir: Path, folder: str, suffixes: tuple[str, ...] | None = None) -> list[Path]:
+    """The files of one content folder that the build reads, sorted so every build reads them in the same order."""
+    return folder_files(content_dir, folder, suffixes)[0]
+
+
+def folder_files(content_dir: Path, folder: str, suffixes: tuple[str, ...] | None = None) -> tuple[list[Path], list[str]]:
+    """The files of ``folder`` the build reads, and the names of the other entries there (hidden ones aside)."""
+    suffixes = READ_SUFFIXES[folder] if suffixes is None else suffixes
     base = content_dir / folder
     if not base.is_dir():
-        return []
+        return [], []
     with os.scandir(base) as entries:  # names sorted, not paths: 0.4 s less at 100,000 files, before any worker starts
-        names = sorted(e.name for e in entries if e.name.endswith(suffixes) and not e.name.startswith("."))
-    return [base / name for name in names]
+        shown = [e for e in entries if not e.name.startswith(".")]
+        names = sorted(e.name for e in shown if e.name.endswith(suffixes) and not e.is_dir())
+        other = sorted(e.name + ("/" if e.is_dir() else "") for e in shown
+                       if not e.name.endswith(suffixes) or e.is_dir())
+    return [base / name for name in names], other
+
+
+def unread_warnings(content_dir: Path) -> list[Diagnostic]:
+    """A warning for each file in businesses/, register/ or verifications/ the build does not read
+    (``register/companies.csv``, ``businesses/acme.yml.bak``): nobody should believe it was published."""
+    return [unread_warning(folder, name) for folder in DATA_FOLDERS for name in folder_files(content_dir, folder)[1]]
+
+
+def unread_warning(folder: str, name: str) -> Diagnostic:
+    read = " or ".join(READ_SUFFIXES[folder])
+    if name.endswith("/"):
+        return ContentWarning(f"{folder}/{name}", 0, f"not read: badgedir reads the {read} files directly in {folder}/, "
+                                                     "not folders inside it; nothing in this one is published")
+    return ContentWarning(f"{folder}/{name}", 0, f"not read: badgedir reads {read} files in {folder}/, so nothing in "
+                                                 "this one is published (rename it, or move it out of the folder)")
 
 
 def load_site(content_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
+    config, _, problems = read_site(content_dir)
+    return config, problems
+
+
+def read_site(content_dir: Path) -> tuple[SiteConfig | None, str, list[Diagnostic]]:
+    """site.yaml as a :class:`SiteConfig`, or None with the reasons; and the region to read numbers in.
+
+    The region is site.yaml's ``default_region`` whenever that field itself is
+    right, even if another field is not (a typo in ``title:`` must not stop
+    the business files being checked); ``""`` when it is unknown.
+    """
     path = content_dir / "site.yaml"
     if not path.is_file() and not os.path.lexists(path):  # a pipe or a folder by that name: read_yaml_file says so
-        return None, [ContentError("site.yaml", 0, "missing: every content folder needs a site.yaml (run 'badgedir init DIR' for a starting point)")]
+        return None, "", [ContentError("site.yaml", 0, "missing: every content folder needs a site.yaml (run 'badgedir init DIR' for a starting point)")]
     raw, problems = read_yaml_file(path, "site.yaml")
     if raw is None:
-        return None, problems
-    record, problems = read_record(raw, SITE_FIELDS, "site.yaml", "ZZ", what="site.yaml")
+        return None, "", problems
+    record, problems = read_fields(raw, SITE_FIELDS, "site.yaml", "ZZ", what="site.yaml")
     if record is None:
-        return None, problems
+        return None, "", problems
+    region = record.get("default_region", "")
+    if not record.complete(SITE_FIELDS):
+        return None, region, problems
     language = record.get("language")
     languages = record.get("languages") or (language or "en",)
     if language and language != languages[0]:
         problems.append(ContentError("site.yaml", record.lines["language"], "language: must be the first of 'languages' (or leave one out)"))
-        return None, problems
+        return None, region, problems
     base_url = record.get("base_url")
     if base_url and not base_url.endswith("/"):
         base_url += "/"
+    windows = {}
+    for name, default in (("valid_days", 7), ("changes_days", 90)):
+        windows[name] = record.get(name, default)
+        if not 1 <= windows[name] <= 3660:
+            problems.append(ContentError("site.yaml", record.lines[name], f"{name}: must be a number of days from 1 to 3660"))
+    if errors_in(problems):
+        return None, region, problems
     return SiteConfig(
         title=record.get("title"), description=record.get("description", ""),
-        default_region=record.get("default_region"), language=languages[0],
-        base_url=base_url, languages=languages,
-    ), problems
+        default_region=region, language=languages[0],
+        base_url=base_url, languages=languages, **windows,
+    ), region, problems
 
 
 def _records(raw, rel: str, what: str, unreadable: bool) -> tuple[list[tuple[object, int]], list[Diagnostic]]:
@@ -88,12 +147,13 @@ def _records(raw, rel: str, what: str, unreadable: bool) -> tuple[list[tuple[obj
 
 def _file_records(path: Path, rel: str, region: str, fields: tuple[Field, ...], what: str, result: FileResult,
                   forbidden: dict[str, str] | None = None) -> Iterator[Record]:
-    """Each valid record of a file holding one mapping or a list of them; the problems go to ``result``."""
+    """Each record of a file holding one mapping or a list of them, right or not (see
+    :meth:`Record.complete`); the problems go to ``result``."""
     raw, result.diagnostics = read_yaml_file(path, rel)
     items, problems = _records(raw, rel, what, bool(result.diagnostics))
     result.diagnostics += problems
     for item, line in items:
-        record, problems = read_record(item, fields, rel, region, forbidden, what, line)
+        record, problems = read_fields(item, fields, rel, region, forbidden, what, line)
         result.diagnostics += problems
         if record is not None:
             yield record
@@ -102,8 +162,10 @@ def _file_records(path: Path, rel: str, region: str, fields: tuple[Field, ...], 
 def load_business_file(path: Path, rel: str, region: str, content_dir: Path) -> FileResult:
     result = FileResult()
     for record in _file_records(path, rel, region, BUSINESS_FIELDS, "business", result, FORBIDDEN_BUSINESS_KEYS):
-        logo = _business_logo(record, rel, content_dir, result.diagnostics)
-        if logo is False:
+        logo = _business_logo(record, rel, content_dir, result.diagnostics)  # checked even beside other errors
+        if logo is False or not record.complete(BUSINESS_FIELDS):
+            result.claims.append(Claim(record.get("id"), record.get("whatsapp"), Source(rel, record.line),
+                                       Source(rel, record.lines.get("whatsapp", record.line))))
             continue
         business = _business(record, rel, has_logo=logo is not None)
         result.businesses.append(business)
@@ -137,12 +199,16 @@ def _business(record: Record, rel: str, has_logo: bool) -> Business:
         website=get("website", ""), email=get("email", ""), address=get("address", ""),
         logo=get("logo") if has_logo else None, description=get("description", ""),
         source=Source(rel, record.line), whatsapp_source=Source(rel, record.lines["whatsapp"]),
+        description_line=record.lines.get("description", 0),
     )
 
 
 def load_register_file(path: Path, rel: str, region: str) -> FileResult:
     result = FileResult()
     for record in _file_records(path, rel, region, REGISTER_FIELDS, "register entry", result):
+        if not record.complete(REGISTER_FIELDS):
+            result.unread = True
+            continue
         phones = tuple(RegisteredPhone(e164, Source(rel, line)) for e164, line in record.get("phones"))
         result.register.append(RegisterEntry(record.get("company_id"), record.get("legal_name"), phones,
                                              Source(rel, record.line)))
@@ -152,13 +218,20 @@ def load_register_file(path: Path, rel: str, region: str) -> FileResult:
 def load_verification_file(path: Path, rel: str, region: str) -> FileResult:
     result = FileResult()
     for record in _file_records(path, rel, region, VERIFICATION_FIELDS, "verification record", result):
+        if not record.complete(VERIFICATION_FIELDS):
+            result.unread = True
+            continue
+        if record.get("revoked") is False and record.get("revoked_on") is not None:
+            result.diagnostics.append(ContentError(rel, record.lines["revoked"], "revoked: is false but revoked_on gives a date; remove one"))
+            continue
         if record.get("expires") <= record.get("verified_on"):
             result.diagnostics.append(ContentError(rel, record.lines["expires"], "expires: must be after verified_on"))
             continue
         result.verifications.append(Verification(
             business=record.get("business"), whatsapp=record.get("whatsapp"), verified_on=record.get("verified_on"),
-            expires=record.get("expires"), method=record.get("method", ""), revoked=record.get("revoked", False),
-            source=Source(rel, record.line)))
+            expires=record.get("expires"), method=record.get("method", ""),
+            revoked=record.get("revoked", record.get("revoked_on") is not None), source=Source(rel, record.line),
+            revoked_on=record.get("revoked_on")))
     return result
 
 
@@ -186,13 +259,19 @@ def load_faq_page(path: Path, rel: str) -> tuple[FaqPage | None, list[Diagnostic
     record, more = read_record(raw, FAQ_FIELDS, rel, "ZZ", what="front matter", line=1) if not problems else (None, [])
     problems += more
     body = text[match.end():]
+    body_line = text.count("\n", 0, match.end()) + 1
     message = check_text(body, MAX_FAQ, multiline=True) or check_markdown(body)
     if message:
-        problems.append(ContentError(rel, text.count("\n", 0, match.end()) + 1, f"body: {message}"))
-    if record is None or message:
+        problems.append(ContentError(rel, body_line, f"body: {message}"))
+    topic = record.get("topic") if record is not None else None
+    topic_problem = unknown_topic(topic) if topic is not None else None
+    if topic_problem:
+        problems.append(ContentError(rel, record.lines["topic"], f"topic: {topic_problem}"))
+    if record is None or message or topic_problem:
         return None, problems
     return FaqPage(slug=named["slug"], lang=named["lang"], title=record.get("title"), order=record.get("order", 0),
-                   body=body, source=Source(rel, 1)), problems
+                   body=body, source=Source(rel, 1), topic=topic,
+                   topic_line=record.lines["topic"] if topic else 0, body_line=body_line), problems
 
 
 

@@ -59,6 +59,12 @@ def normalise(text: str, region: str) -> tuple[str | None, str | None]:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
 
 
+def is_international(text: str) -> bool:
+    """Whether a number is written with its country code (``+…`` or ``00…``), so it reads the same in any region."""
+    cleaned = _SEPARATORS.sub("", _ascii_digits(text))
+    return cleaned.startswith(("+", "00"))
+
+
 @lru_cache(maxsize=1 << 16)
 def international(e164: str) -> str:
     """``+34600123456`` → ``+34 600 12 34 56``, for people to read.

@@ -48,12 +48,17 @@ _MARKS_POSSIBLE = re.compile(rf"[^\x00-\x7f]{{{MAX_MARKS + 1},}}")
 class Record:
     """The clean values of one record plus where each was written."""
 
-    __slots__ = ("values", "lines", "line")
+    __slots__ = ("values", "lines", "line", "ok")
 
     def __init__(self, line: int) -> None:
         self.values: dict[str, Any] = {}
         self.lines: dict[str, int] = {}
         self.line = line
+        self.ok = True  # no field has an error
+
+    def complete(self, fields: tuple[Field, ...]) -> bool:
+        """No errors, and every required field read (one can be left unread when the region is unknown)."""
+        return self.ok and all(f.name in self.values for f in fields if f.required)
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.values.get(name, default)
@@ -63,6 +68,21 @@ def read_record(raw: Any, fields: tuple[Field, ...], rel: str, region: str,
                 forbidden: dict[str, str] | None = None, what: str = "entry",
                 line: int = 0) -> tuple[Record | None, list[Diagnostic]]:
     """Check one mapping against ``fields``; return its clean values or the reasons it has none."""
+    record, problems = read_fields(raw, fields, rel, region, forbidden, what, line)
+    return (record if record is not None and record.complete(fields) else None), problems
+
+
+def read_fields(raw: Any, fields: tuple[Field, ...], rel: str, region: str,
+                forbidden: dict[str, str] | None = None, what: str = "entry",
+                line: int = 0) -> tuple[Record | None, list[Diagnostic]]:
+    """Check one mapping against ``fields``: the fields that are right, even beside fields that are not.
+
+    A record with errors is not used, but what is right in it (its id, its
+    number, its logo) can still be checked against the rest of the directory.
+    ``region`` ``""`` means it is unknown (site.yaml is broken): numbers
+    written without a country code are then left unread, without an error.
+    None only for something that is not a mapping at all.
+    """
     if not isinstance(raw, YamlMap):
         return None, [ContentError(rel, getattr(raw, "line", line), f"each {what} must be a mapping of field: value")]
     record, problems = Record(raw.line), []
@@ -80,10 +100,11 @@ def read_record(raw: Any, fields: tuple[Field, ...], rel: str, region: str,
         clean, message = _check(field, value, region, raw.get("country"))
         if message:
             problems.append(ContentError(rel, where, f"{field.name}: {message}"))
-        else:
+        elif clean is not None:  # None: left unread (a number, while the region is unknown)
             record.values[field.name] = clean
             record.lines[field.name] = where
-    return (None if any(p.level == "error" for p in problems) else record), problems
+    record.ok = not any(p.level == "error" for p in problems)
+    return record, problems
 
 
 def _unknown_key_message(key: str, known: dict[str, Field], forbidden: dict[str, str] | None) -> str:
@@ -182,19 +203,24 @@ def _check_translations(field: Field, value: YamlMap) -> tuple[Any, str | None]:
 def _check_phone_list(value: Any, region: str, country: Any) -> tuple[Any, str | None]:
     if not isinstance(value, YamlList):
         return None, "must be a list of phone numbers"
-    numbers = []
+    numbers, unread = [], False
     for item, line in zip(value, value.item_lines):
         if not isinstance(item, str):
             return None, f"line {line}: each phone must be a single number"
+        if not region and not phones.is_international(item):
+            unread = True  # read once site.yaml names the region
+            continue
         e164, message = phones.normalise(item, region)
         if message:
             return None, f"line {line}: {message}"
         numbers.append((e164, line))
-    return tuple(numbers), None
+    return (None if unread else tuple(numbers)), None
 
 
 def _phone(value: str, region: str, country: Any) -> tuple[Any, str | None]:
     read_in = country.strip().upper() if isinstance(country, str) and phones.is_region(country.strip().upper()) else region
+    if not read_in and not phones.is_international(value):
+        return None, None  # the region is unknown (site.yaml is broken): read once it is fixed
     return phones.normalise(value, read_in)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..model import FaqPage
 from ..decide.site import Site
 from ..decide.tiers import TIER_ORDER
+from ..read.faq_topics import serves
 
 PAGE_SIZE = 100
 
@@ -47,12 +48,14 @@ def page_count(items: int) -> int:
 
 
 def faq_for_language(site: Site, lang: str) -> list[FaqPage]:
-    """The FAQ pages of one language: its own file where there is one, else the unsuffixed file."""
-    chosen: dict[str, FaqPage] = {}
-    for page in site.faq:
-        if page.lang == lang or (page.lang is None and page.slug not in chosen):
-            chosen[page.slug] = page
-    return sorted(chosen.values(), key=lambda p: (p.order, p.slug))
+    """The FAQ pages of one language: its own file where there is one, else the unsuffixed file
+    (see :func:`generator.faq_topics.serves`); every topic has one, built in if need be."""
+    return sorted((page for page in site.faq if serves(page, lang, site.faq)), key=lambda p: (p.order, p.slug))
+
+
+def faq_topic_slugs(site: Site, lang: str) -> dict[str, str]:
+    """topic → the slug of the page answering it in ``lang`` (what templates' ``faq_url`` links to)."""
+    return {page.topic: page.slug for page in faq_for_language(site, lang) if page.topic}
 
 
 def page_languages(site: Site, page: Page) -> tuple[str, ...]:
@@ -60,14 +63,28 @@ def page_languages(site: Site, page: Page) -> tuple[str, ...]:
 
     Every page exists in every language except the 404 page (only at the
     root, where hosts look for it) and a FAQ page written only in some
-    languages (``faq/x.es.md`` with no ``faq/x.md``).
+    languages (``faq/x.es.md`` with no ``faq/x.md``).  A topic's page exists
+    in every language, under the slug of that language's page.
     """
+    return tuple(lang for lang, _ in page_alternates(site, page))
+
+
+def page_alternates(site: Site, page: Page) -> list[tuple[str, str]]:
+    """(language, path from that language's prefix) of ``page`` in each language it exists in."""
+    site_path = page.path[len(language_prefix(site, page.lang)):]
     if page.kind == "404":
-        return (page.lang,)
+        return [(page.lang, site_path)]
     if page.kind == "faq":
-        return tuple(lang for lang in site.config.languages
-                     if any(faq.slug == page.key for faq in faq_for_language(site, lang)))
-    return site.config.languages
+        here = next(f for f in faq_for_language(site, page.lang) if f.slug == page.key)
+        found = []
+        for lang in site.config.languages:
+            pages = faq_for_language(site, lang)
+            same = next((f for f in pages if f.topic == here.topic), None) if here.topic else None
+            same = same or next((f for f in pages if f.slug == page.key and not f.topic), None)
+            if same is not None:
+                found.append((lang, f"faq/{same.slug}/index.html"))
+        return found
+    return [(lang, site_path) for lang in site.config.languages]
 
 
 def plan_pages(site: Site, businesses: bool = True) -> list[Page]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -20,16 +20,21 @@ from ..diagnostics import Diagnostic
 from ..engine.parallel import POOL_FROM, Work, chunks, run_work
 from ..publish.staging import WriteStats, Written, write_file
 from ..publish.files import business_page_extras
-from .pages import (PAGE_SIZE, Page, business_page, faq_for_language, language_prefix, page_count, page_languages,
-                    paginated_path)
+from ..publish.links import Findings, Scanner, Targets
+from ..read.faq_topics import unknown_topic
+from .pages import (PAGE_SIZE, Page, business_page, faq_for_language, faq_topic_slugs, language_prefix, page_count,
+                    page_alternates, paginated_path)
 from ..read.markup import render_markdown
 from ..decide.site import Site
 from .templates import make_environment, template_diagnostic, template_dirs
-from ..cache.keys import files_digest
+from ..cache.keys import digest, files_digest
 from ..cache.pages import PageKeys, cached_page
 from ..cache.store import DiskStore, Store
 from ..decide.tiers import TIER_ORDER, Tier
 from .views import BusinessView, CategoryView, Language, business_view, category_views, cities
+
+if TYPE_CHECKING:
+    from ..record.minisign import PublicKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,27 +71,41 @@ class Alternate:
 
 class Renderer:
     def __init__(self, site: Site, user_templates: Path | None, remember_cards: bool = False,
-                 store: Store | None = None) -> None:
+                 store: Store | None = None, links: Targets | None = None, trace_links: bool = False) -> None:
         """``remember_cards``: keep every business's rendered listing card for the next renderer (live preview).
-        ``store``: pages rendered by earlier builds, by the hash of what they show (the build cache)."""
+        ``store``: pages rendered by earlier builds, by the hash of what they show (the build cache).
+        ``links``: check every page's internal links against these (:mod:`generator.publish.links`).
+        ``trace_links``: mark where links were written, to locate a broken one (:mod:`generator.render.link_origins`)."""
         self.site = site
         self.store = store if store is not None else Store()
         self.remember_cards = remember_cards
+        self.scanner = Scanner(links) if links is not None else None
         self.languages = {lang: Language(lang, site.config.languages[0]) for lang in site.config.languages}
-        self.envs = {lang: make_environment(user_templates, language.catalogue) for lang, language in self.languages.items()}
+        self.envs = {lang: make_environment(user_templates, language.catalogue, trace_links)
+                     for lang, language in self.languages.items()}
         self._partials: dict[tuple[str, str, str], Markup] = {}
         self._business_partials: dict[str, dict[tuple[str, str, str], Markup]] = {}  # id → (name, lang, root) → HTML
         self._card_kinds: set[tuple[str, str]] = set()  # the (partial, lang) pairs in there
+        self._faq_slugs = {lang: faq_topic_slugs(site, lang) for lang in site.config.languages}
         for env in self.envs.values():
             env.globals["partial_cached"] = self._partial_cached
             env.globals["partial_each"] = self._partial_each
+            env.globals["faq_url"] = self._faq_url
+        self.publish_key(None)
         self.categories = category_views(site)
         self._cities: tuple[str, ...] | None = None
         self._site_views: dict[str, SiteView] = {}
         self._cards: dict[str, dict[str, BusinessView]] = {}
         self._templates: dict[tuple[str, str], jinja2.Template] = {}
-        self.page_keys = (PageKeys(files_digest(template_dirs(user_templates)), self.envs, self.site_view)
+        # faq_url() answers from the site's FAQ topics, so they are part of every page's key
+        self.page_keys = (PageKeys(digest(files_digest(template_dirs(user_templates)), self._faq_slugs), self.envs,
+                                   self.site_view)
                           if isinstance(self.store, DiskStore) else None)
+
+    def publish_key(self, key: "PublicKey | None") -> None:
+        """The site's signing key, in FAQ pages' context as ``signing_key`` (its id, base64 and file), so the
+        page about checking a copy can show it; part of the context, so of the build cache's page key."""
+        self.signing_key = {"id": key.id_hex, "base64": key.base64(), "href": "minisign.pub"} if key else None
 
     def template(self, name: str, lang: str) -> jinja2.Template:
         """One compiled template per page kind and language, reused for every page."""
@@ -109,6 +128,19 @@ class Renderer:
             if self.remember_cards:
                 cache[business_id] = view
         return view
+
+    @jinja2.pass_context
+    def _faq_url(self, context: jinja2.runtime.Context, topic: str) -> str:
+        """``{{ faq_url("badges") }}``: the page of a FAQ topic in the page's language, relative to the page.
+
+        Templates link to FAQ pages by topic, never by file name: the operator names files freely,
+        and a topic with no page of theirs has the built-in one (:mod:`generator.faq_topics`).
+        """
+        slug = self._faq_slugs[context["lang"]].get(topic)
+        if slug is None:
+            raise ValueError(f"faq_url: {unknown_topic(topic) or f'no page for topic {topic!r}'}")
+        home = context.get("home")
+        return f"{context['root'] if home is None else home}faq/{slug}/index.html"
 
     @jinja2.pass_context
     def _partial_cached(self, context: jinja2.runtime.Context, name: str, business: BusinessView | None = None) -> Markup:
@@ -222,8 +254,9 @@ class Renderer:
         context: dict[str, Any] = {
             "root": page.root, "home": page.root + prefix, "site": self.site_view(page.lang), "page_path": site_path,
             "lang": page.lang, "badges": {t.value: language.badges[t] for t in TIER_ORDER},
-            "alternates": [Alternate(lang, language_prefix(self.site, lang) + site_path) for lang in page_languages(self.site, page)],
+            "alternates": [Alternate(lang, language_prefix(self.site, lang) + path) for lang, path in page_alternates(self.site, page)],
             "canonical": (self.site.config.base_url + page.path.removesuffix("index.html")) if self.site.config.base_url else None,
+            "faq_topics": self._faq_slugs[page.lang],  # what faq_url() links to: in the page's key for the build cache
         }
         handler = getattr(self, f"_page_{page.kind}")
         context.update(handler(page, language))
@@ -267,6 +300,7 @@ class Renderer:
     def _page_faq(self, page: Page, language: Language) -> dict[str, Any]:
         faq = next(f for f in faq_for_language(self.site, page.lang) if f.slug == page.key)
         return {"faq": {"title": faq.title, "slug": faq.slug, "body": render_markdown(faq.body)},
+                "signing_key": self.signing_key,
                 **self._page_faq_index(page, language)}
 
     def _page_lookup(self, page: Page, language: Language) -> dict[str, Any]:
@@ -297,21 +331,24 @@ def business_page_work(site: Site, target: Path, dirs: list[Path], jobs: int) ->
 
 
 def render_pages(renderer: Renderer, pages: list[Page], target: Path, jobs: int, dirs: list[Path], progress=None,
-                 min_pages: int = POOL_FROM) -> tuple[WriteStats, list[Diagnostic]]:
-    """Render and write every page into ``target``; template failures come back as diagnostics.
+                 min_pages: int = POOL_FROM) -> tuple[WriteStats, list[Diagnostic], Findings]:
+    """Render and write every page into ``target``; template failures come back as diagnostics, and
+    the links left to check (when the renderer checks links) as findings.
 
     Fewer than ``min_pages`` are rendered in this process: a pool would cost more than it saves.
     """
-    stats, problems = WriteStats(), []
+    stats, problems, findings = WriteStats(), [], Findings()
     work = page_work(pages, target, dirs, jobs)
     for done in run_work(work, {"renderer": renderer}, jobs, min_items=2 if len(pages) >= min_pages else 10**9):
         stats.add(done.stats)
         problems += done.problems
+        if done.links:
+            findings.add(done.links)
         if progress:
             progress(done.pages)
         if problems:
             break
-    return stats, problems
+    return stats, problems, findings
 
 
 def _render_batch(shared: dict[str, Any], task: tuple[list[Page], str, list[Path]]) -> Written:
@@ -330,5 +367,8 @@ def _render_and_write(renderer: Renderer, pages: list[Page], target: Path, dirs:
             data = renderer.render_bytes(page)
         except Exception as exc:  # a user's template can fail in any way; report where
             return Written(stats, len(pages), (template_diagnostic(exc, dirs),), renderer.store.take_since(mark))
+        if renderer.scanner is not None:  # cached pages too: what they link to may be gone since
+            renderer.scanner.scan(page, data.decode("utf-8"))
         write_file(target, page.path, data, stats)
-    return Written(stats, len(pages), (), renderer.store.take_since(mark))
+    return Written(stats, len(pages), (), renderer.store.take_since(mark),
+                   renderer.scanner.take() if renderer.scanner is not None else None)

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from ..diagnostics import Diagnostic
 from .fixed_translations import FixedTranslations
 from ..i18n import format_number, language_name
+from .link_origins import LinkOrigins, link_origin
 
 
 def builtin_dir(name: str) -> Path:
@@ -28,7 +29,10 @@ def builtin_dir(name: str) -> Path:
     return bundled if bundled.is_dir() else here.parent / (name if name != "faq" else "content/faq")
 
 
-def make_environment(user_templates: Path | None, catalogue: gettext.NullTranslations | None = None) -> jinja2.Environment:
+def make_environment(user_templates: Path | None, catalogue: gettext.NullTranslations | None = None,
+                     trace_links: bool = False) -> jinja2.Environment:
+    """``trace_links``: mark where each link attribute was written (:mod:`generator.link_origins`), to
+    name the template line of a broken link; never for the pages a build writes."""
     builtin = jinja2.FileSystemLoader(builtin_dir("templates"))
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None:
@@ -37,12 +41,15 @@ def make_environment(user_templates: Path | None, catalogue: gettext.NullTransla
     loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({"default": builtin}), *loaders])
     env = _Environment(
         loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-        extensions=["jinja2.ext.i18n", FixedTranslations], keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n", FixedTranslations, *([LinkOrigins] if trace_links else [])],
+        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
         auto_reload=False, cache_size=-1,
     )
     env.install_gettext_translations(catalogue or gettext.NullTranslations(), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(_fast_gettext(catalogue or gettext.NullTranslations()))
     env.filters.update(number=_number, language_name=language_name)
+    if trace_links:
+        env.globals["_link_origin"] = link_origin
     return env
 
 

@@ -27,8 +27,9 @@ def contact_card(site: Site, listed: Listed, language: Language) -> str:
     name = business.name
     if listed.decision.tier is Tier.UNVERIFIED:
         name = f"{name} ({badge.label})"
-    note = language.gettext("Badge in %(directory)s on %(date)s: %(tier)s.") % {
-        "directory": site.config.title, "date": language.date(site.as_of.isoformat()), "tier": badge.label}
+    # no date in the card: it would rewrite every business's card every day (issue #16); the link checks it now
+    note = language.gettext("Badge in %(directory)s when this card was saved: %(tier)s.") % {
+        "directory": site.config.title, "tier": badge.label}
     if site.config.base_url:
         note += " " + language.gettext("Check it at %(url)s") % {"url": site.config.base_url + business_path(business.id)}
     lines = ["BEGIN:VCARD", "VERSION:4.0", "KIND:org", f"FN:{escape_text(name)}", f"ORG:{escape_text(business.name)}",

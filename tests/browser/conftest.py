@@ -87,8 +87,19 @@ def _url(served: Path, folder: str) -> str:
 
 @pytest.fixture(scope="session")
 def site_url(served: Path) -> str:
-    """The example directory (content/), built and served at /directory/."""
-    build(REPO / "content", served / SUB_PATH)
+    """The example directory (content/), built and served at /directory/, with English at the root.
+
+    The example ships Spanish first (``languages: [es, en]``); these tests read the English
+    labels and paths, so they get the same content with the order turned round.  The example
+    exactly as it ships is served by ``bilingual_url`` (test_languages.py) and crawled by
+    test_subpath.py.
+    """
+    content = served.parent / "example-english-first"
+    shutil.copytree(REPO / "content", content)
+    site = (content / "site.yaml").read_text(encoding="utf-8")
+    assert "languages: [es, en]" in site
+    (content / "site.yaml").write_text(site.replace("languages: [es, en]", "languages: [en, es]"), encoding="utf-8")
+    build(content, served / SUB_PATH)
     return _url(served, SUB_PATH)
 
 

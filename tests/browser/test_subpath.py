@@ -72,7 +72,8 @@ def _publish(folder: Path, languages: str | None = None) -> Iterator[tuple[str, 
     site_yaml = content / "site.yaml"
     text = re.sub(r"(?m)^base_url:.*$", f"base_url: {url}", site_yaml.read_text())
     if languages:
-        text = re.sub(r"(?m)^language:.*$", f"languages: {languages}", text)
+        text, replaced = re.subn(r"(?m)^languages?:.*$", f"languages: {languages}", text)
+        assert replaced == 1
     site_yaml.write_text(text)
     try:
         build(BuildOptions(content=content, output=output, as_of=date(2026, 11, 25), jobs=1))
@@ -200,7 +201,8 @@ def test_every_page_in_the_output_is_reached(published, crawled) -> None:
 
 
 def test_a_site_in_two_languages_also_resolves_everywhere(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Language switchers and hreflang links, under es/ as well, stay inside the sub-path."""
+    """Language switchers and hreflang links, under es/ as well, stay inside the sub-path (the example's
+    languages the other way round: English at the root)."""
     for url, output in _publish(tmp_path_factory.mktemp("subpath-bilingual"), "[en, es]"):
         status, linked_from = crawl(url)
         assert {u: sorted(linked_from[u])[:3] for u, code in status.items() if code != 200} == {}
