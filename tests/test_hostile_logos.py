@@ -30,7 +30,7 @@ def logo_errors(tmp_path: Path, logo: str, files: dict[str, str | bytes] | None 
     ("C:/logo.svg", f"'C:/logo.svg' {PLAIN}"),
     ("~/logo.svg", f"'~/logo.svg' {PLAIN}"),
     ("logos/missing.svg", "logo file 'logos/missing.svg' does not exist"),
-    ("logos", "logo file 'logos' does not exist"),
+    ("logos", "logo file 'logos' is not a regular file"),
 ])
 def test_logo_paths_stay_inside_the_content_folder(tmp_path: Path, logo: str, message: str) -> None:
     (tmp_path / "outside.svg").write_text(LOGO_SVG)
