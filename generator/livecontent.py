@@ -21,6 +21,7 @@ from pathlib import Path
 from . import crosscheck
 from .crosscheck import id_key
 from .diagnostics import Diagnostic, errors_in
+from .formats import format_of
 from .load import FileResult, content_files, load_faq_page, load_site, read_file
 from .model import Business, Content, FaqPage, Logo, RegisterEntry, SiteConfig, Verification
 from .parallel import map_in_processes
@@ -155,7 +156,7 @@ class ContentCache:
             rel = path.relative_to(base).as_posix()
             parts = rel.split("/")
             if len(parts) == 2 and parts[0] in FOLDERS:
-                listed = path.suffix in (".yaml", ".yml") and not path.name.startswith(".")
+                listed = format_of(path) is not None and not path.name.startswith(".")
                 found[rel] = (FOLDERS[parts[0]] if listed and os.path.isfile(path) else "", self.dir / rel)
         return found
 

@@ -22,8 +22,10 @@ from .fields import (BUSINESS_FIELDS, FAQ_FIELDS, FORBIDDEN_BUSINESS_KEYS, MAX_F
 from .logos import check_logo_path, read_logo
 from .markup import check_markdown
 from .model import Business, FaqPage, Logo, RegisteredPhone, RegisterEntry, SiteConfig, Source, Verification
+from .formats import LIST_SUFFIXES, read_items
+from .spans import Span
 from .validate import Record, check_text, read_record
-from .yamlstrict import YamlList, parse_yaml, read_yaml_file
+from .yamlstrict import parse_yaml, read_yaml_file
 
 _FAQ_NAME = re.compile(r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<lang>[a-z]{2,3}))?\.md")
 
@@ -37,9 +39,10 @@ class FileResult:
     register: list[RegisterEntry] = field(default_factory=list)
     verifications: list[Verification] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    failed: bool = False  # a span that could not be read as a piece of its file: read it to the end instead
 
 
-def content_files(content_dir: Path, folder: str, suffixes: tuple[str, ...] = (".yaml", ".yml")) -> list[Path]:
+def content_files(content_dir: Path, folder: str, suffixes: tuple[str, ...] = LIST_SUFFIXES) -> list[Path]:
     """The files of one content folder, sorted so every build reads them in the same order."""
     base = content_dir / folder
     if not base.is_dir():
@@ -74,33 +77,22 @@ def load_site(content_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     ), problems
 
 
-def _records(raw, rel: str, what: str, unreadable: bool) -> tuple[list[tuple[object, int]], list[Diagnostic]]:
-    """A file holds one mapping or a list of mappings: each with the line it starts on."""
-    if isinstance(raw, YamlList):
-        return list(zip(raw, raw.item_lines)), []
-    if unreadable:
-        return [], []
-    if raw is None:
-        return [], [ContentError(rel, 1, f"file is empty; expected a {what} or a list of them")]
-    return [(raw, getattr(raw, "line", 1))], []
-
-
 def _file_records(path: Path, rel: str, region: str, fields: tuple[Field, ...], what: str, result: FileResult,
-                  forbidden: dict[str, str] | None = None) -> Iterator[Record]:
-    """Each valid record of a file holding one mapping or a list of them; the problems go to ``result``."""
-    raw, result.diagnostics = read_yaml_file(path, rel)
-    items, problems = _records(raw, rel, what, bool(result.diagnostics))
-    result.diagnostics += problems
-    for item, line in items:
+                  forbidden: dict[str, str] | None = None, span: Span | None = None) -> Iterator[Record]:
+    """Each valid record of a file (or of one span of it), in any format; the problems go to ``result``."""
+    items = read_items(path, rel, fields, what, span, forbidden)
+    result.diagnostics = items.diagnostics
+    result.failed = items.failed
+    for item, line in items.records:
         record, problems = read_record(item, fields, rel, region, forbidden, what, line)
         result.diagnostics += problems
         if record is not None:
             yield record
 
 
-def load_business_file(path: Path, rel: str, region: str, content_dir: Path) -> FileResult:
+def load_business_file(path: Path, rel: str, region: str, content_dir: Path, span: Span | None = None) -> FileResult:
     result = FileResult()
-    for record in _file_records(path, rel, region, BUSINESS_FIELDS, "business", result, FORBIDDEN_BUSINESS_KEYS):
+    for record in _file_records(path, rel, region, BUSINESS_FIELDS, "business", result, FORBIDDEN_BUSINESS_KEYS, span):
         logo = _business_logo(record, rel, content_dir, result.diagnostics)
         if logo is False:
             continue
@@ -139,18 +131,18 @@ def _business(record: Record, rel: str, has_logo: bool) -> Business:
     )
 
 
-def load_register_file(path: Path, rel: str, region: str) -> FileResult:
+def load_register_file(path: Path, rel: str, region: str, span: Span | None = None) -> FileResult:
     result = FileResult()
-    for record in _file_records(path, rel, region, REGISTER_FIELDS, "register entry", result):
+    for record in _file_records(path, rel, region, REGISTER_FIELDS, "register entry", result, span=span):
         phones = tuple(RegisteredPhone(e164, Source(rel, line)) for e164, line in record.get("phones"))
         result.register.append(RegisterEntry(record.get("company_id"), record.get("legal_name"), phones,
                                              Source(rel, record.line)))
     return result
 
 
-def load_verification_file(path: Path, rel: str, region: str) -> FileResult:
+def load_verification_file(path: Path, rel: str, region: str, span: Span | None = None) -> FileResult:
     result = FileResult()
-    for record in _file_records(path, rel, region, VERIFICATION_FIELDS, "verification record", result):
+    for record in _file_records(path, rel, region, VERIFICATION_FIELDS, "verification record", result, span=span):
         if record.get("expires") <= record.get("verified_on"):
             result.diagnostics.append(ContentError(rel, record.lines["expires"], "expires: must be after verified_on"))
             continue
@@ -187,14 +179,17 @@ def load_faq_page(path: Path, rel: str) -> tuple[FaqPage | None, list[Diagnostic
 
 
 
-def read_file(kind: str, path: Path, rel: str, region: str, content_dir: Path) -> FileResult:
-    """One business, register or verification file; symbolic links are refused (they could leave the folder)."""
+def read_file(kind: str, path: Path, rel: str, region: str, content_dir: Path, span: Span | None = None) -> FileResult:
+    """One business, register or verification file, or one span of it (see :mod:`generator.spans`).
+
+    Symbolic links are refused (they could leave the folder).
+    """
     if os.path.islink(path):
         result = FileResult()
         result.diagnostics.append(ContentError(rel, 0, "content files may not be symbolic links"))
         return result
     if kind == "business":
-        return load_business_file(path, rel, region, content_dir)
+        return load_business_file(path, rel, region, content_dir, span)
     if kind == "register":
-        return load_register_file(path, rel, region)
-    return load_verification_file(path, rel, region)
+        return load_register_file(path, rel, region, span)
+    return load_verification_file(path, rel, region, span)

@@ -32,3 +32,18 @@ def read_at_most(path: Path | str, limit: int) -> bytes:
         return parts[0] if len(parts) == 1 else b"".join(parts)
     finally:
         os.close(fd)
+
+
+def decode_text(data: bytes, first_line: int = 1, at_start: bool = True) -> tuple[str | None, int, str]:
+    """UTF-8 text (a byte-order mark at the start of a file dropped), or None, the line and why not.
+
+    A file saved as UTF-16 (Excel's "Unicode text", Windows Notepad's
+    "Unicode") is named as such, since "not valid UTF-8" does not tell its
+    author what to do.
+    """
+    try:
+        return data.decode("utf-8-sig" if at_start else "utf-8"), 0, ""
+    except UnicodeDecodeError as exc:
+        if at_start and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            return None, 1, "file is UTF-16; save it as UTF-8 (with or without a byte-order mark)"
+        return None, first_line + data.count(b"\n", 0, exc.start), "file is not valid UTF-8"

@@ -69,7 +69,7 @@ def read_record(raw: Any, fields: tuple[Field, ...], rel: str, region: str,
     known = {f.name: f for f in fields}
     for key in raw:
         if key not in known:
-            problems.append(ContentError(rel, raw.line_of(key), _unknown_key_message(key, known, forbidden)))
+            problems.append(ContentError(rel, raw.line_of(key), unknown_key_message(key, known, forbidden)))
     for field in fields:
         where = raw.line_of(field.name)
         value = raw.get(field.name)
@@ -86,7 +86,7 @@ def read_record(raw: Any, fields: tuple[Field, ...], rel: str, region: str,
     return (None if any(p.level == "error" for p in problems) else record), problems
 
 
-def _unknown_key_message(key: str, known: dict[str, Field], forbidden: dict[str, str] | None) -> str:
+def unknown_key_message(key: str, known: dict[str, Field], forbidden: dict[str, str] | None) -> str:
     if forbidden and key in forbidden:
         return f"{key}: not allowed here: {forbidden[key]}"
     close = difflib.get_close_matches(key, list(known), n=1)
