@@ -36,7 +36,7 @@ def format_of(path: Path | str) -> str | None:
     """``"yaml"``, ``"csv"``, ``"jsonl"``, or None for a file the build does not read."""
     name = os.fspath(path)
     dot = name.rfind(".")
-    return READ_SUFFIXES.get(name[dot:].lower()) if dot >= 0 else None
+    return READ_SUFFIXES.get(name[dot:]) if dot >= 0 else None
 
 
 @dataclass(slots=True)
