@@ -93,6 +93,8 @@ def read_files(files: list[tuple[str, Path]], region: str, content_dir: Path, jo
             kind, path, *_, span = tasks[t]
             result = _read_one((kind, path, region, content_dir, rest_of(span, _size(path))))
             into.failed = True
+        if result.fatal:
+            results[owner[t]] = into = FileResult(failed=True)  # as a whole read: this error alone
         into.businesses += result.businesses
         into.logos.update(result.logos)
         into.register += result.register

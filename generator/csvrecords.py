@@ -71,9 +71,11 @@ def parse_csv(data: bytes, rel: str, fields: tuple[Field, ...], span: Span,
 
     text, line, message = decode_text(data, span.first_line, at_start=span.start == 0)
     if text is None:
-        return Items(failed=True) if not span.last else Items(diagnostics=[ContentError(rel, line, message)])
+        return Items(failed=True) if not span.last else Items(diagnostics=[ContentError(rel, line, message)], fatal=True)
     reader = csv.reader(lines(text), strict=True)
     problems: list[Diagnostic] = []
+    records: list[tuple[object, int]] = []
+    start = span.first_line
     try:
         if span.header is None:
             if not text.strip():
@@ -88,7 +90,6 @@ def parse_csv(data: bytes, rel: str, fields: tuple[Field, ...], span: Span,
             if not usable:
                 return Items()  # the span with the header reports why
         width = len(columns)
-        records: list[tuple[object, int]] = []
         start = span.first_line + reader.line_num
         for row in reader:
             if row:
@@ -104,7 +105,7 @@ def parse_csv(data: bytes, rel: str, fields: tuple[Field, ...], span: Span,
         text = str(exc)
         said = next((ours for theirs, ours in _CSV_ERRORS if theirs in text), f"invalid CSV: {text}")
         where = start if "end of data" in text else span.first_line - 1 + max(reader.line_num, 1)
-        return Items(diagnostics=problems + [ContentError(rel, where, said)])
+        return Items(records, problems + [ContentError(rel, where, said)])  # the rows before it are read, as in a spreadsheet
     return Items(records, problems)
 
 

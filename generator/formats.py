@@ -47,11 +47,14 @@ class Items:
     (a parse error, or a split that may have fallen inside a quoted value);
     the caller then reads the file again from that span's start to its end in
     one piece, so every error is reported exactly as a whole-file read would.
+    ``fatal`` says what that read found voids the whole file, as a YAML parse
+    error does: the records other spans read are then dropped too.
     """
 
     records: list[tuple[object, int]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     failed: bool = False
+    fatal: bool = False  # the file cannot be read at all (a YAML parse error, bytes that are not UTF-8): only this counts
 
 
 def read_items(path: Path, rel: str, fields: tuple[Field, ...], what: str, span: Span | None = None,
@@ -88,7 +91,7 @@ def _yaml_items(data: bytes, rel: str, what: str, span: Span) -> Items:
     if not span.last and (problems or not isinstance(raw, YamlList)):
         return Items(failed=True)
     if problems:
-        return Items(diagnostics=problems)
+        return Items(diagnostics=problems, fatal=True)
     if isinstance(raw, YamlList):
         return Items(list(zip(raw, raw.item_lines)))
     if raw is None:

@@ -40,6 +40,7 @@ class FileResult:
     verifications: list[Verification] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     failed: bool = False  # a span that could not be read as a piece of its file: read it to the end instead
+    fatal: bool = False  # what was read voids the whole file (see formats.Items)
 
 
 def content_files(content_dir: Path, folder: str, suffixes: tuple[str, ...] = LIST_SUFFIXES) -> list[Path]:
@@ -82,7 +83,7 @@ def _file_records(path: Path, rel: str, region: str, fields: tuple[Field, ...], 
     """Each valid record of a file (or of one span of it), in any format; the problems go to ``result``."""
     items = read_items(path, rel, fields, what, span, forbidden)
     result.diagnostics = items.diagnostics
-    result.failed = items.failed
+    result.failed, result.fatal = items.failed, items.fatal
     for item, line in items.records:
         record, problems = read_record(item, fields, rel, region, forbidden, what, line)
         result.diagnostics += problems
