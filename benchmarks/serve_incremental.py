@@ -1,7 +1,7 @@
 """How long the live preview takes to follow one saved business file, beside a full build.
 
 For each size, synthetic content (``benchmarks/synth.py``, seed 1) is built
-once in full by an :class:`~generator.incremental.IncrementalBuilder`, then
+once in full by an :class:`~generator.preview.incremental.IncrementalBuilder`, then
 one business file at a time is edited the ways an operator edits it, and
 two times are taken for each edit:
 
@@ -41,8 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generator.build import BuildOptions, build  # noqa: E402
-from generator.incremental import IncrementalBuilder  # noqa: E402
-from generator.watch import Watcher  # noqa: E402
+from generator.preview.incremental import IncrementalBuilder  # noqa: E402
+from generator.preview.watch import Watcher  # noqa: E402
 from synth import generate  # noqa: E402
 
 AS_OF = date(2026, 11, 25)

@@ -14,19 +14,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .api import write_businesses_json
-from .content import read_content
+from .cache.store import DiskStore, Store, open_store
+from .publish.api import write_businesses_json
+from .read.content import read_content
 from .diagnostics import BuildFailed, Diagnostic, UsageError, errors_in
-from .memory import collector_paused
-from .pages import Page, plan_pages
-from .parallel import POOL_FROM, Work, default_jobs, run_work
-from .publishing import business_file_work, write_site_files
-from .render import Renderer, business_page_work, page_work
-from .seo import publishing_warnings
-from .site import Site, assemble_site
-from .translations_check import translation_warnings
-from .templates import builtin_dir, template_dirs
-from .write import Staging, check_output_location
+from .engine.memory import collector_paused
+from .render.pages import Page, plan_pages
+from .engine.parallel import POOL_FROM, Work, default_jobs, run_work
+from .publish.files import business_file_work, write_site_files
+from .render.renderer import Renderer, business_page_work, page_work
+from .publish.seo import publishing_warnings
+from .decide.site import Site, assemble_site
+from .check.translations import translation_warnings
+from .render.templates import builtin_dir, template_dirs
+from .publish.staging import Staging, check_output_location
 
 
 class Progress:
@@ -45,6 +46,7 @@ class BuildOptions:
     templates: Path | None = None
     strict: bool = False
     jobs: int = field(default_factory=default_jobs)
+    cache: Path | None = None  # the build cache's folder; None: build cold, read and write no cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,9 @@ class BuildResult:
     tier_counts: dict[str, int]
     warnings: tuple[Diagnostic, ...]
     seconds: float
+    kept: int = 0  # of ``files``: the published file itself, unchanged (same inode and mtime)
+    removed: int = 0  # published files the new site no longer has
+    notes: tuple[str, ...] = ()  # one line each: the cache was cold, or damaged entries were rebuilt
 
 
 def resolve_as_of(text: str | None, environ: dict[str, str] | None = None) -> date:
@@ -79,14 +84,14 @@ def _bad_date(text: str) -> date:
 
 
 def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 1,
-              progress: Progress | None = None) -> tuple[Site, list[Diagnostic]]:
+              progress: Progress | None = None, store: Store | None = None) -> tuple[Site, list[Diagnostic]]:
     """Stages 1–3: everything short of rendering.  Raises :class:`BuildFailed` with every problem."""
     progress = progress or Progress()
     if not content_dir.is_dir():
         raise UsageError(f"content folder {content_dir} does not exist")
     with collector_paused():  # millions of objects that live as long as the build
         progress.stage("reading content")
-        content, diagnostics = read_content(content_dir, jobs)
+        content, diagnostics = read_content(content_dir, jobs, store)
         site = None
         if content is not None:
             progress.stage("deciding tiers")
@@ -101,23 +106,27 @@ def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 
 
 def build(options: BuildOptions, progress: Progress | None = None,
           clock: Callable[[], float] = time.perf_counter) -> BuildResult:
-    started = clock()
+    started, started_wall = clock(), time.time()
     progress = progress or Progress()
     check_output_location(options.content, options.output)
-    site, warnings = load_site(options.content, options.as_of, options.strict, options.jobs, progress)
+    store = open_store(options.cache)
+    site, warnings = load_site(options.content, options.as_of, options.strict, options.jobs, progress, store)
     pages = plan_pages(site, businesses=False)  # the business pages are made by the workers
     page_total = len(pages) + len(site.entries) * len(site.config.languages)
-    renderer = Renderer(site, options.templates)
+    renderer = Renderer(site, options.templates, store=store)
     staging = Staging(options.output)
     try:
         progress.stage("rendering pages", page_total)
         _write_site(site, renderer, pages, page_total, options, staging, progress)
+        removed = staging.removed()
         staging.commit()
     except BaseException:
         staging.discard()
         raise
+    store.prune(started_wall)
+    notes = tuple(n for n in (*store.notes, store.describe()) if n) if isinstance(store, DiskStore) else ()
     return BuildResult(staging.stats.files, staging.stats.bytes, page_total, site.tier_counts(),
-                       tuple(warnings), clock() - started)
+                       tuple(warnings), clock() - started, staging.stats.kept, removed, notes)
 
 
 def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: int, options: BuildOptions,
@@ -141,6 +150,8 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: i
     problems: list[Diagnostic] = []
     for done in run_work(work, shared, options.jobs, min_items=2 if page_total >= POOL_FROM else 10**9):
         staging.stats.add(done.stats)
+        if done.cache is not None:
+            renderer.store.add(done.cache)
         progress.advance(done.pages)
         problems += done.problems
         if problems:

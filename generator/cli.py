@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .cache.store import DEFAULT_DIR as DEFAULT_CACHE
 from .diagnostics import BuildFailed, Diagnostic, UsageError
 
 
@@ -38,6 +39,11 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--quiet", "-q", action="store_true", help="no progress and no warnings, only errors and the summary")
     build.add_argument("--jobs", "-j", type=int, help="worker processes (default: one per core)")
+    cached = build.add_mutually_exclusive_group()
+    cached.add_argument("--cache", type=Path, default=Path(DEFAULT_CACHE),
+                        help=f"build cache folder: reuse what did not change (default: {DEFAULT_CACHE})")
+    cached.add_argument("--no-cache", dest="cache", action="store_const", const=None,
+                        help="build cold: read and write no cache")
 
     check = commands.add_parser("check", help="validate the content without writing anything")
     content_options(check)
@@ -123,14 +129,16 @@ def _print_diagnostics(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from .build import BuildOptions, build, resolve_as_of
-    from .progress import TerminalProgress, summary_line
+    from .engine.progress import TerminalProgress, summary_line
 
     options = BuildOptions(content=args.content, output=args.output, templates=args.templates,
-                           as_of=resolve_as_of(args.as_of), strict=args.strict,
+                           as_of=resolve_as_of(args.as_of), strict=args.strict, cache=args.cache,
                            **({"jobs": args.jobs} if args.jobs else {}))
     result = build(options, TerminalProgress.for_stream(sys.stderr, quiet=args.quiet))
     if not args.quiet:
         _print_diagnostics(result.warnings)
+    for note in result.notes:
+        print(note, file=sys.stderr)
     print(summary_line(result, options.output))
     return 0
 
@@ -164,7 +172,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import schema_json
+    from .read.schema import schema_json
 
     if args.format == "csv" and args.kind in (None, "site"):
         raise UsageError("schema --format csv: name the kind of file (business, register or verification)")
@@ -173,7 +181,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve  # livereload is only imported by this command
+    from .preview.serve import serve  # livereload is only imported by this command
 
     return serve(args)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import difflib
 
-from .reasons import reason_text
-from .site import Site
-from .views import Language, numbers_shown
+from .decide.reasons import reason_text
+from .decide.site import Site
+from .render.views import Language, numbers_shown
 
 
 def explain(site: Site, business_id: str) -> tuple[str, bool]:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildOptions, build
-from generator.load import load_site as load_site_config
+from generator.read.load import load_site as load_site_config
 from sitecheck import check_site
 
 AS_OF = date(2026, 11, 25)

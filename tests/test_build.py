@@ -139,7 +139,7 @@ def test_template_override_and_template_errors(three_tiers: Path, tmp_path: Path
 
 
 def test_override_templates_have_jinjas_globals_and_ours(three_tiers: Path, tmp_path: Path) -> None:
-    """Each template's globals are one dict made when it loads (generator/templates.py): Jinja's own
+    """Each template's globals are one dict made when it loads (generator/render/templates.py): Jinja's own
     (range, dict, namespace…), the translations, and the partials the renderer adds (the listing
     renders each card through ``partial_each``)."""
     templates = tmp_path / "mytemplates"
@@ -169,11 +169,11 @@ def test_output_folder_must_not_overlap_content_or_foreign_files(three_tiers: Pa
 def test_a_build_spread_over_workers_equals_one_built_in_a_single_process(tmp_path: Path, monkeypatch) -> None:
     """Pages and files made in forked workers (business pages from ids) are the single process's, byte for byte."""
     import generator.build
-    import generator.parallel
+    import generator.engine.parallel
 
     monkeypatch.setattr(generator.build, "POOL_FROM", 100)  # a pool for a few hundred pages, not 500
     pools: list[int] = []
-    monkeypatch.setattr(generator.parallel, "return_freed_memory", lambda: pools.append(1))  # runs as a pool starts
+    monkeypatch.setattr(generator.engine.parallel, "return_freed_memory", lambda: pools.append(1))  # runs as a pool starts
     lines = []
     for n in range(300):
         lines += [f"- id: shop-{n:03d}", f"  name: Tienda {'Ñandú' if n % 7 == 0 else 'Sol'} {n:03d}",

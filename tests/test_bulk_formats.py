@@ -12,7 +12,7 @@ import pytest
 
 from conftest import build_site, make_content
 from generator.cli import main
-from generator.schema import CSV_KINDS, RECORDS, content_schema
+from generator.read.schema import CSV_KINDS, RECORDS, content_schema
 from hostile import built, errors_of, json_of
 
 SOURCE = re.compile(r"(businesses|register|verifications)/[a-z]+\.(yaml|csv|jsonl):\d+")
@@ -138,7 +138,7 @@ def test_csv_row_schema_and_loader_agree(tmp_path: Path, kind: str, row: dict, v
     writer.writeheader()
     writer.writerow(row)
     content = make_content(tmp_path, {f"{folder}/x.csv": out.getvalue().encode()})
-    from generator.content import read_content
+    from generator.read.content import read_content
 
     found, problems = read_content(content)
     loaded = not [p for p in problems if p.level == "error" and p.path.endswith(".csv")]

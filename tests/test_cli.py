@@ -51,7 +51,7 @@ def test_a_full_disk_is_one_clear_error_and_the_last_output_stays(capsys, monkey
     def full(base: Path, rel: str, data: bytes, stats) -> None:
         raise OSError(28, "No space left on device", str(base / rel))
 
-    monkeypatch.setattr("generator.render.write_file", full)
+    monkeypatch.setattr("generator.render.renderer.write_file", full)
     code, _, err = run(capsys, "build", "--content", str(three_tiers), "--output", str(site), "--as-of", "2026-11-26")
     assert code == 1 and "Traceback" not in err
     assert "badgedir: error: No space left on device: " in err and "the output folder was left as it was" in err

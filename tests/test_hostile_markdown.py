@@ -19,7 +19,7 @@ from conftest import build_site, make_content
 from hostile import business, errors_of
 from html_tree import Element, page
 
-from generator import markup
+from generator.read import markup
 
 REL = "nofollow noopener noreferrer ugc"
 ATTACKS = {

@@ -9,7 +9,7 @@ import pytest
 from conftest import AS_OF, LOGO_SVG, THREE_TIERS, make_content
 from generator.build import BuildOptions, build, load_site
 from generator.diagnostics import BuildFailed
-from generator.parallel import POOL_FROM
+from generator.engine.parallel import POOL_FROM
 from hostile import business, built, errors_of, json_of
 from html_tree import page
 from sitecheck import check_site

@@ -19,7 +19,7 @@ from hypothesis import given, settings, strategies as st
 from conftest import THREE_TIERS
 from hostile import all_text, business, built, errors_of, json_of, yaml_text
 from html_tree import page, parse
-from generator.validate import MAX_MARKS, _longest_mark_run, check_text
+from generator.read.validate import MAX_MARKS, _longest_mark_run, check_text
 
 # Breaks out of an element, an attribute (either quote), <title>, <script> and JSON.
 NAME = """</title></script><script>alert(1)</script><img src=x onerror=alert(2)> "Q" 'S' & Co"""

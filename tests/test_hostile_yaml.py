@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import generator.yamlstrict
-from generator.reading import read_at_most
+import generator.read.yamlstrict
+from generator.read.reading import read_at_most
 from conftest import build_site, make_content
 from hostile import built, errors_of, json_of
 
@@ -116,7 +116,7 @@ def test_huge_flow_nesting_fails_fast(tmp_path: Path) -> None:
 
 
 def test_file_size_is_checked_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(generator.yamlstrict, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(generator.read.yamlstrict, "MAX_FILE_BYTES", 1000)
     content = make_content(tmp_path, {"businesses/a.yaml": OK + "# " + "x" * 2000 + "\n"})
     from generator.diagnostics import BuildFailed
 

@@ -24,8 +24,8 @@ from generator import i18n
 from generator.build import BuildOptions, build, load_site
 from generator.cli import main
 from generator.diagnostics import BuildFailed, Diagnostic
-from generator.templates import make_environment
-from generator.translations_check import translation_warnings
+from generator.render.templates import make_environment
+from generator.check.translations import translation_warnings
 from html_tree import Element, page
 
 REPO = Path(__file__).resolve().parent.parent
@@ -349,7 +349,7 @@ def test_check_command_reports_missing_translations_and_strict_fails(tmp_path: P
     content = make_content(tmp_path, two_language_files())
     assert main(["check", "--content", str(content), "--as-of", AS_OF.isoformat()]) == 0
     err = capsys.readouterr().err
-    assert (f'{ES_PO}:{line}: warning: "Verified" (generator/views.py, templates/partials/lookup_box.html, '
+    assert (f'{ES_PO}:{line}: warning: "Verified" (generator/render/views.py, templates/partials/lookup_box.html, '
             "templates/partials/search_box.html) is not translated; pages in Spanish show it in English") in err
     with pytest.raises(BuildFailed) as failed:
         load_site(content, AS_OF, strict=True)
@@ -391,7 +391,7 @@ def test_english_needs_no_catalogue_and_never_falls_back() -> None:
 
 
 def test_literal_messages_are_translated_when_compiled_with_the_runtime_meaning() -> None:
-    """``_("literal")`` is folded into each language's compiled template (generator/fixed_translations.py):
+    """``_("literal")`` is folded into each language's compiled template (generator/render/fixed_translations.py):
     same text, keyword values still escaped, anything not a literal message left to the runtime ``_``."""
     env = make_environment(None, i18n.translations("es"))
     folded = '{{ _("Website") }}|{{ _("Logo of %(name)s", name=who,) }}|{% set t = _("City") %}{{ t }}'

@@ -21,10 +21,10 @@ import pytest
 
 from conftest import AS_OF, LOGO_SVG, SITE_YAML, THREE_TIERS, build_site, make_content
 from generator.build import load_site
-from generator import incremental
-from generator.incremental import IncrementalBuilder
-from generator.livejson import LiveBusinessesJson
-from generator.search_keeper import IndexHelper, InlineIndexes
+from generator.preview import incremental
+from generator.preview.incremental import IncrementalBuilder
+from generator.preview.livejson import LiveBusinessesJson
+from generator.search.keeper import IndexHelper, InlineIndexes
 
 CATEGORIES = ["Café", "Airline", "Bakery", "Pharmacy", "Cafe", ""]  # "Café" and "Cafe" share a slug
 CITIES = ["Madrid", "Sevilla", "Bilbao", "", "Ávila"]
@@ -441,7 +441,7 @@ def test_pages_that_do_not_show_a_count_are_not_rerendered_when_it_changes(tmp_p
     """A category's count is shown on its own pages and on the first A–Z page, not on every page: a new
     business re-renders its own page and the listings it joins, not the whole site (a search box that
     listed the counts in every page's header would make every page stale)."""
-    from generator.templates import builtin_dir
+    from generator.render.templates import builtin_dir
 
     d = starting_directory(tmp_path, random.Random(8))
     for _ in range(120):
@@ -462,7 +462,7 @@ def test_pages_that_do_not_show_a_count_are_not_rerendered_when_it_changes(tmp_p
 def test_template_reads_follow_loops_over_shared_values(tmp_path: Path) -> None:
     import jinja2
 
-    from generator.template_deps import template_reads
+    from generator.render.template_deps import template_reads
 
     env = jinja2.Environment(loader=jinja2.DictLoader({
         "page.html": '{% extends "base.html" %}{% block b %}{{ pagination.number }}{% endblock %}',
@@ -533,7 +533,7 @@ def test_a_deferred_update_writes_pages_first_then_search_and_sitemap_on_catch_u
 def test_businesses_json_spliced_edit_by_edit_equals_the_file_written_whole(seed: int) -> None:
     from types import SimpleNamespace
 
-    from generator.api import join_businesses, json_head
+    from generator.publish.api import join_businesses, json_head
 
     rng = random.Random(seed)
     pieces = {f"b{n:03d}": f'  {{"id": "b{n:03d}"}}'.encode() for n in range(rng.randrange(2, 6))}

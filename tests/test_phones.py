@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.phones import international, normalise
+from generator.read.phones import international, normalise
 
 
 @pytest.mark.parametrize("written", [

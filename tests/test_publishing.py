@@ -14,16 +14,16 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import AS_OF, THREE_TIERS, build_site, make_content
-from generator import vcard
-from generator.api import indented_json
+from generator.render import vcard
+from generator.publish.api import indented_json
 from generator.build import BuildOptions, build
 from generator.cli import main
 from generator.diagnostics import BuildFailed
-from generator.fields import BUSINESS_FIELDS, REGISTER_FIELDS, SITE_FIELDS, VERIFICATION_FIELDS
-from generator.schema import RECORDS, _ecma_class, content_schema
-from generator.seo import script_json
-from generator.validate import read_record
-from generator.yamlstrict import parse_yaml, read_yaml_file
+from generator.read.fields import BUSINESS_FIELDS, REGISTER_FIELDS, SITE_FIELDS, VERIFICATION_FIELDS
+from generator.read.schema import RECORDS, _ecma_class, content_schema
+from generator.publish.seo import script_json
+from generator.read.validate import read_record
+from generator.read.yamlstrict import parse_yaml, read_yaml_file
 from html_tree import page, parse
 
 BASE = "https://dir.example.org/"
@@ -112,7 +112,7 @@ def test_sitemap_names_every_translation_with_hreflang(tmp_path: Path) -> None:
 
 
 def test_a_sitemap_too_large_for_one_file_becomes_an_index(three_tiers: Path, monkeypatch) -> None:
-    monkeypatch.setattr("generator.seo.MAX_URLS", 4)
+    monkeypatch.setattr("generator.publish.seo.MAX_URLS", 4)
     output = build_site(three_tiers)
     index = ET.parse(output / "sitemap.xml").getroot()
     assert index.tag == f"{SM}sitemapindex"
@@ -129,7 +129,7 @@ def test_a_sitemap_too_large_for_one_file_becomes_an_index(three_tiers: Path, mo
 @pytest.mark.parametrize("seed", range(5))
 def test_sitemap_files_are_filled_greedily_up_to_both_limits(seed: int, monkeypatch) -> None:
     """The sitemap's cutting (prefix sums and bisection) equals filling each file entry by entry."""
-    from generator import seo
+    from generator.publish import seo
     rng = random.Random(seed)
     overhead = len(seo._URLSET) + len(seo._XHTML) + 20
     for _ in range(300):
@@ -415,7 +415,7 @@ def _plain(value):
 
 
 def test_character_classes_mean_the_same_in_the_schema() -> None:
-    from generator.validate import _CONTROL, _DECEPTIVE
+    from generator.read.validate import _CONTROL, _DECEPTIVE
 
     for original in (_CONTROL, _DECEPTIVE):
         rewritten = re.compile(f"[{_ecma_class(original.pattern)}]")

@@ -393,7 +393,7 @@ def test_the_build_writes_search_and_lookup_indexes(three_tiers: Path) -> None:
 @pytest.mark.parametrize("number", ["+34600123456", "+390612345678", "+390012345678", "+4741234567", "+525523456789",
                                     "+441614960789", "+12125550100", "+33199004567", "+351213456789", "+8613812345678"])
 def test_fast_display_format_matches_phonenumbers(number: str) -> None:
-    from generator.phones import international, international_by_parsing
+    from generator.read.phones import international, international_by_parsing
 
     assert international(number) == international_by_parsing(number)
 
@@ -402,8 +402,8 @@ def test_fast_display_format_matches_on_synthetic_numbers() -> None:
     import importlib.util
     import sys
 
-    from generator import phones
-    from generator.phones import international, international_by_parsing
+    from generator.read import phones
+    from generator.read.phones import international, international_by_parsing
 
     spec = importlib.util.spec_from_file_location("synth", Path(__file__).parents[1] / "benchmarks" / "synth.py")
     assert spec and spec.loader

@@ -16,8 +16,8 @@ import pytest
 
 from conftest import THREE_TIERS, as_from_a_terminal, make_content
 from generator.diagnostics import Diagnostic
-from generator.parallel import default_jobs
-from generator.serve import OVERLAY_ID, overlay, safe_path
+from generator.engine.parallel import default_jobs
+from generator.preview.serve import OVERLAY_ID, overlay, safe_path
 
 REPO = Path(__file__).resolve().parent.parent
 SHOPS = "businesses/shops.yaml"
@@ -210,7 +210,7 @@ def test_overlay_escapes_the_messages() -> None:
 
 
 def test_the_watcher_reports_a_burst_once_and_ignores_editor_scratch_files(tmp_path: Path) -> None:
-    from generator.watch import Watcher
+    from generator.preview.watch import Watcher
 
     watcher = Watcher([tmp_path], quiet=0.1)
     try:
@@ -229,7 +229,7 @@ def test_the_watcher_reports_a_burst_once_and_ignores_editor_scratch_files(tmp_p
 
 
 def test_the_polling_watcher_notices_changes_where_there_is_no_inotify(tmp_path: Path) -> None:
-    from generator.watch import Watcher, _scan
+    from generator.preview.watch import Watcher, _scan
 
     (tmp_path / "a.yaml").write_text("a")
     watcher = Watcher([tmp_path], quiet=0.05)

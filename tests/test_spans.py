@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import make_content
-from generator import content as content_module
-from generator import spans
-from generator.content import read_content
-from generator.formats import READ_SUFFIXES, format_of
+from generator.read import content as content_module
+from generator.read import spans
+from generator.read.content import read_content
+from generator.read.formats import READ_SUFFIXES, format_of
 
 
 def _read(folder: Path, split: bool, jobs: int = 1, monkeypatch: pytest.MonkeyPatch | None = None):

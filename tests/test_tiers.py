@@ -13,8 +13,8 @@ from datetime import date
 import pytest
 
 from generator.model import Business, RegisteredPhone, RegisterEntry, Source, Verification
-from generator.reasons import REASON_TEXT, reason_text
-from generator.tiers import Tier, decide_tier
+from generator.decide.reasons import REASON_TEXT, reason_text
+from generator.decide.tiers import Tier, decide_tier
 
 AS_OF = date(2026, 11, 25)
 NUMBER = "+34600123456"

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator.memory import collector_paused
+from generator.engine.memory import collector_paused
 from generator.search.number_index import build_number_index
 from generator.search.records import SearchRecord
 from generator.search.text_index import build_text_index
-from generator.write import WriteStats, write_file
+from generator.publish.staging import WriteStats, write_file
 
 __all__ = ["SearchRecord", "write_search_indexes"]
 

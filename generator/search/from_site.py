@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.search import SearchRecord, write_search_indexes
-from generator.write import WriteStats, Written
+from generator.publish.staging import WriteStats, Written
 
 if TYPE_CHECKING:
-    from generator.site import Site
+    from generator.decide.site import Site
 
 def category_names(site: Site) -> dict[str, str]:
     """Each category's display name by slug: what a search record calls its category."""
@@ -27,7 +27,7 @@ def search_records(site: Site) -> list[SearchRecord]:
     No text here is translated: the search box and the lookup of each language
     put the imitated name into their own warning sentence.
     """
-    from generator.views import business_path
+    from generator.render.views import business_path
 
     names = category_names(site)
     records = []

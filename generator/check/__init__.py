@@ -1,0 +1,1 @@
+"""Stage 2: the rules that span files, applied once everything is read."""

@@ -1,0 +1,1 @@
+"""Stage 3: decide every tier from the evidence, and arrange the directory as visitors will see it."""

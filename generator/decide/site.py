@@ -1,0 +1,151 @@
+"""Stage 3: decide every tier and arrange the directory as visitors will see it.
+
+Takes the checked :class:`~generator.model.Content` and returns a
+:class:`Site`: each business with its :class:`~generator.tiers.TierDecision`,
+the A–Z order, categories and tier groups.  The rules that depend on a
+decided tier (a name that claims a badge it has not earned, a look-alike of
+a verified business) run here too.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from ..diagnostics import ContentError, ContentWarning, Diagnostic
+from .impostors import Resemblance
+from ..model import Business, Content, FaqPage, Logo, SiteConfig
+from .namecheck import badge_claims
+from ..engine.parallel import POOL_FROM, Work, run_work
+from ..read.slugs import fold, slugify
+from .tiers import TIER_ORDER, Tier, TierDecision, decide_tier
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A business as the directory shows it."""
+
+    business: Business
+    decision: TierDecision
+    logo: Logo | None  # only ever set for verified businesses
+    imitates: Business | None  # the verified business whose name this one resembles
+    category_slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    slug: str
+    name: str
+    ids: tuple[str, ...]  # A–Z
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    config: SiteConfig
+    as_of: date
+    entries: Mapping[str, Listed]  # by id, sorted by id
+    alphabetical: tuple[str, ...]
+    categories: tuple[Category, ...]
+    tiers: Mapping[Tier, tuple[str, ...]]
+    faq: tuple[FaqPage, ...]
+
+    def tier_counts(self) -> dict[str, int]:
+        return {tier.value: len(self.tiers[tier]) for tier in TIER_ORDER}
+
+
+def assemble_site(content: Content, as_of: date, jobs: int = 1) -> tuple[Site | None, list[Diagnostic]]:
+    records = defaultdict(list)
+    for record in content.verifications:
+        records[record.business].append(record)
+    decisions = {
+        b.id: decide_tier(b, content.register.get(b.company_id) if b.company_id else None, records[b.id], as_of)
+        for b in content.businesses
+    }
+    verified = [b for b in content.businesses if decisions[b.id].tier is Tier.VERIFIED]
+    diagnostics, imitations = _check_names(content.businesses, decisions, Resemblance(verified), jobs)
+    if any(d.level == "error" for d in diagnostics):
+        return None, diagnostics
+    by_id = {b.id: b for b in content.businesses}
+    diagnostics += [impostor_warning(by_id[business_id], original) for business_id, original in sorted(imitations.items())]
+    category_names: dict[str, str] = {}
+    for business in content.businesses:
+        if business.category:
+            category_names.setdefault(slugify(business.category), business.category)
+    entries = {
+        b.id: Listed(b, decisions[b.id], content.logos.get(b.id) if decisions[b.id].tier is Tier.VERIFIED else None,
+                     imitations.get(b.id), slugify(b.category) if b.category else "")
+        for b in content.businesses
+    }
+    alphabetical = tuple(sorted(entries, key=lambda i: (fold(entries[i].business.name), i)))
+    members: dict[str, list[str]] = defaultdict(list)
+    tiers: dict[Tier, list[str]] = {tier: [] for tier in TIER_ORDER}
+    for business_id in alphabetical:
+        listed = entries[business_id]
+        if listed.category_slug:
+            members[listed.category_slug].append(business_id)
+        tiers[listed.decision.tier].append(business_id)
+    categories = tuple(Category(slug, category_names[slug], tuple(ids))
+                       for slug, ids in sorted(members.items(), key=lambda kv: fold(category_names[kv[0]])))
+    return Site(content.site, as_of, entries, alphabetical, categories,
+                {tier: tuple(ids) for tier, ids in tiers.items()}, content.faq), diagnostics
+
+
+def _check_names(businesses: tuple[Business, ...], decisions: Mapping[str, TierDecision], resemblance: Resemblance,
+                 jobs: int) -> tuple[list[Diagnostic], dict[str, Business]]:
+    """Each business's diagnostics (a badge its name claims) and the verified business it looks like.
+
+    Business by business, and most of deciding tiers (4 s of 6 at 100,000
+    businesses, on one core): with ``jobs > 1`` forked workers share it.  They
+    inherit the businesses, decisions and index, and send back diagnostics and ids.
+    """
+    shared = (businesses, decisions, resemblance)
+    if jobs <= 1 or len(businesses) < POOL_FROM:
+        return _names_in(shared, (0, len(businesses)))
+    size = -(-len(businesses) // (jobs * 4))
+    work = [Work(_names_in_by_id, (start, start + size)) for start in range(0, len(businesses), size)]
+    verified = {b.id: b for b in resemblance.verified}
+    diagnostics: list[Diagnostic] = []
+    imitations: dict[str, Business] = {}
+    for found, pairs in run_work(work, shared, jobs):
+        diagnostics += found
+        imitations.update((business_id, verified[original_id]) for business_id, original_id in pairs)
+    return diagnostics, imitations
+
+
+_Shared = tuple[tuple[Business, ...], Mapping[str, TierDecision], Resemblance]
+
+
+def _names_in(shared: _Shared, span: tuple[int, int]) -> tuple[list[Diagnostic], dict[str, Business]]:
+    businesses, decisions, resemblance = shared
+    part = businesses[span[0]:span[1]]
+    return [d for b in part for d in business_diagnostics(b, decisions[b.id])], resemblance.find(part)
+
+
+def _names_in_by_id(shared: _Shared, span: tuple[int, int]) -> tuple[list[Diagnostic], list[tuple[str, str]]]:
+    """:func:`_names_in` in a worker: the look-alikes as ids, not copies of the businesses."""
+    diagnostics, imitations = _names_in(shared, span)
+    return diagnostics, [(business_id, original.id) for business_id, original in imitations.items()]
+
+
+def business_diagnostics(business: Business, decision: TierDecision) -> list[Diagnostic]:
+    """What one decision asks of the operator: its warning reasons, and an error for a badge the name claims.
+
+    Per business, so that a live preview can re-check just the businesses an edit touched.
+    """
+    from .reasons import reason_text
+
+    found = []
+    for reason in decision.reasons:
+        if reason.warning:
+            where = reason.source or business.source
+            found.append(ContentWarning(where.path, where.line, f"{business.id}: {reason_text(reason, str)}"))
+    for field, claim in badge_claims(business, decision.tier):  # name, category, city
+        found.append(ContentError(business.source.path, business.source.line, f"{field}: {claim}"))
+    return found
+
+
+def impostor_warning(business: Business, original: Business) -> Diagnostic:
+    return ContentWarning(business.source.path, business.source.line,
+                          f"name: '{business.name}' resembles verified '{original.name}' ({original.id}) but uses another number")

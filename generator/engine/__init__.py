@@ -1,0 +1,1 @@
+"""Who runs the pieces of work: processes on this machine, memory and progress around them."""

@@ -1,0 +1,1 @@
+"""The live preview: the same stages, redone for only what an edit touched."""

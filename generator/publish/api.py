@@ -1,0 +1,93 @@
+"""``api/businesses.json``: the directory as data, for other tools and sites.
+
+Its shape is a public interface: ``{"as_of", "businesses": [...]}`` sorted by
+id, each business with its tier, E.164 number, page URL and the reasons for
+its tier (text in the site's first language, ``source`` as ``path:line``).
+"""
+
+from __future__ import annotations
+
+import json
+from json.encoder import encode_basestring  # type: ignore[attr-defined]  # the C one where there is one
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ..decide.reasons import reason_text
+from ..decide.site import Listed, Site
+from ..render.views import Language, business_path, numbers_shown
+from .staging import WriteStats, Written, write_pieces
+
+
+def businesses_json(site: Site) -> Iterator[bytes]:
+    """The file, in pieces: its head, then each business as it sits in the file.
+
+    Written piece by piece, so 100,000 businesses never sit in memory as one
+    string; a live preview keeps the pieces and replaces an edited business's.
+    """
+    language = Language(site.config.languages[0])
+    yield json_head(site)
+    yield from join_businesses(business_json(listed, language) for listed in site.entries.values())
+
+
+def json_head(site: Site) -> bytes:
+    return ('{\n "as_of": ' + json.dumps(site.as_of.isoformat()) + ',\n "businesses": ').encode("utf-8")
+
+
+def business_json(listed: Listed, language: Language) -> bytes:
+    """One business, indented as ``json.dumps(whole file, indent=1)`` would put it."""
+    return ("  " + indented_json(business_record(listed, language), 2)).encode("utf-8")
+
+
+def indented_json(value: Any, level: int = 0) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=1)`` written ``level`` spaces in, for what a
+    record holds: text, numbers, booleans, ``None``, and lists and mappings of them.
+
+    ``json`` encodes with its C encoder only when it does not indent; its
+    pure-Python one took half of this file's time.  Strings still go through
+    ``json``'s own C escaper, and a test compares the two on random values.
+    """
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = "\n" + " " * (level + 1)
+        items = [encode_basestring(key) + ": " + indented_json(item, level + 1) for key, item in value.items()]
+        return "{" + inner + ("," + inner).join(items) + "\n" + " " * level + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        inner = "\n" + " " * (level + 1)
+        items = [indented_json(item, level + 1) for item in value]
+        return "[" + inner + ("," + inner).join(items) + "\n" + " " * level + "]"
+    return json.dumps(value)
+
+
+def join_businesses(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """The list after the head: ``[``, the businesses with separators between them, the file's end."""
+    separator = b"[\n"
+    for piece in pieces:
+        yield separator
+        yield piece
+        separator = b",\n"
+    yield b"[]\n}\n" if separator == b"[\n" else b"\n ]\n}\n"
+
+
+def write_businesses_json(shared: dict[str, Any], target: str) -> Written:
+    """``api/businesses.json`` of ``shared["site"]`` under ``target`` (a piece of the build's work)."""
+    stats = WriteStats()
+    write_pieces(Path(target), "api/businesses.json", businesses_json(shared["site"]), stats)
+    return Written(stats)
+
+
+def business_record(listed: Listed, language: Language) -> dict[str, Any]:
+    """One business of ``api/businesses.json`` (a live preview re-encodes just the edited ones)."""
+    business = listed.business
+    return {
+        "id": business.id, "name": business.name, "tier": listed.decision.tier.value,
+        "whatsapp": business.whatsapp, "category": business.category, "city": business.city,
+        "country": business.country, "website": business.website, "url": business_path(business.id),
+        "reasons": [{"text": reason_text(r, language.gettext, language.date, numbers_shown(business)),
+                     "source": str(r.source) if r.source else ""} for r in listed.decision.reasons],
+    }

@@ -1,0 +1,1 @@
+"""Stage 1: read the content folder into typed values, collecting every problem."""

@@ -1,0 +1,324 @@
+"""Stage 4: turn planned pages into HTML strings.
+
+A :class:`Renderer` holds what every page of one build shares (the site,
+the template environment, per-language views built once), then renders any
+:class:`~generator.pages.Page` on request.  It is built in the parent
+process and inherited by forked workers, so nothing large is pickled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ..diagnostics import Diagnostic
+from ..engine.parallel import POOL_FROM, Work, chunks, run_work
+from ..publish.staging import WriteStats, Written, write_file
+from ..publish.files import business_page_extras
+from .pages import (PAGE_SIZE, Page, business_page, faq_for_language, language_prefix, page_count, page_languages,
+                    paginated_path)
+from ..read.markup import render_markdown
+from ..decide.site import Site
+from .templates import make_environment, template_diagnostic, template_dirs
+from ..cache.keys import files_digest
+from ..cache.pages import PageKeys, cached_page
+from ..cache.store import DiskStore, Store
+from ..decide.tiers import TIER_ORDER, Tier
+from .views import BusinessView, CategoryView, Language, business_view, category_views, cities
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    number: int
+    count: int
+    previous_href: str | None
+    next_href: str | None
+    first_item: int
+    last_item: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class SiteView:
+    title: str
+    description: str
+    language: str
+    languages: tuple[str, ...]
+    base_url: str | None
+    categories: tuple[CategoryView, ...]
+    cities: tuple[str, ...]
+    tiers: tuple[str, ...]
+    tier_counts: dict[str, int]
+    total: int
+    as_of: str
+
+
+@dataclass(frozen=True, slots=True)
+class Alternate:
+    lang: str
+    href: str  # relative to the site root
+
+
+class Renderer:
+    def __init__(self, site: Site, user_templates: Path | None, remember_cards: bool = False,
+                 store: Store | None = None) -> None:
+        """``remember_cards``: keep every business's rendered listing card for the next renderer (live preview).
+        ``store``: pages rendered by earlier builds, by the hash of what they show (the build cache)."""
+        self.site = site
+        self.store = store if store is not None else Store()
+        self.remember_cards = remember_cards
+        self.languages = {lang: Language(lang, site.config.languages[0]) for lang in site.config.languages}
+        self.envs = {lang: make_environment(user_templates, language.catalogue) for lang, language in self.languages.items()}
+        self._partials: dict[tuple[str, str, str], Markup] = {}
+        self._business_partials: dict[str, dict[tuple[str, str, str], Markup]] = {}  # id → (name, lang, root) → HTML
+        self._card_kinds: set[tuple[str, str]] = set()  # the (partial, lang) pairs in there
+        for env in self.envs.values():
+            env.globals["partial_cached"] = self._partial_cached
+            env.globals["partial_each"] = self._partial_each
+        self.categories = category_views(site)
+        self._cities: tuple[str, ...] | None = None
+        self._site_views: dict[str, SiteView] = {}
+        self._cards: dict[str, dict[str, BusinessView]] = {}
+        self._templates: dict[tuple[str, str], jinja2.Template] = {}
+        self.page_keys = (PageKeys(files_digest(template_dirs(user_templates)), self.envs, self.site_view)
+                          if isinstance(self.store, DiskStore) else None)
+
+    def template(self, name: str, lang: str) -> jinja2.Template:
+        """One compiled template per page kind and language, reused for every page."""
+        key = (name, lang)
+        if key not in self._templates:
+            self._templates[key] = self.envs[lang].get_template(name)
+        return self._templates[key]
+
+    def card(self, business_id: str, lang: str) -> BusinessView:
+        """A business as listings show it.
+
+        Kept when cards are remembered (the live preview re-renders shifted listings from them); a
+        full build's worker meets most businesses on one of its listing pages only, and 100,000
+        kept views would cost it ~50 MB for a few percent of its time.
+        """
+        cache = self._cards.setdefault(lang, {})
+        view = cache.get(business_id)
+        if view is None:
+            view = business_view(self.site.entries[business_id], self.languages[lang], detailed=False)
+            if self.remember_cards:
+                cache[business_id] = view
+        return view
+
+    @jinja2.pass_context
+    def _partial_cached(self, context: jinja2.runtime.Context, name: str, business: BusinessView | None = None) -> Markup:
+        """Render a partial once per language and page depth (like Hugo's partialCached).
+
+        For the parts every page repeats (search box, legend) and, given a
+        ``business``, for the parts every listing repeats (its card: a business
+        appears on the A–Z, category and tier listings, and adding one business
+        to the live preview shifts hundreds of listing pages).  They may use
+        ``site``, ``root``, ``home``, ``lang`` and ``badges`` (and ``business``),
+        nothing page-specific.
+        """
+        lang, root = context["lang"], context["root"]
+        if business is not None:
+            return self._business_partial(_shared(context), name, (name, lang, root), business)
+        if (name, lang, root) not in self._partials:
+            self._partials[(name, lang, root)] = self._render_partial(_shared(context), name)
+        return self._partials[(name, lang, root)]
+
+    @jinja2.pass_context
+    def _partial_each(self, context: jinja2.runtime.Context, name: str, businesses: Iterable[BusinessView]) -> Markup:
+        """``partial_cached(name, business)`` for each business, one after the other: a listing page's
+        cards in one call (the live preview re-renders hundreds of listing pages at a time)."""
+        key = (name, context["lang"], context["root"])
+        shared = _shared(context)
+        return Markup("".join([self._business_partial(shared, name, key, business) for business in businesses]))
+
+    def _business_partial(self, shared: dict[str, Any], name: str, key: tuple[str, str, str],
+                          business: BusinessView) -> Markup:
+        rendered = self._business_partials.get(business.id)
+        html = rendered.get(key) if rendered is not None else None
+        if html is None:
+            html = self._render_partial(shared, name, business=business)
+            if self.remember_cards:
+                self._business_partials.setdefault(business.id, {})[key] = html
+                self._card_kinds.add(key[:2])
+        return html
+
+    def _render_partial(self, shared: dict[str, Any], name: str, **more: Any) -> Markup:
+        return Markup(self.template(name, shared["lang"]).render(shared, **more))
+
+    @property
+    def cities(self) -> tuple[str, ...]:
+        if self._cities is None:
+            self._cities = cities(self.site)
+        return self._cities
+
+    def follow(self, previous: "Renderer", changed: Iterable[str]) -> None:
+        """Reuse what ``previous`` computed from the site that the ``changed`` businesses leave as it was:
+        the list of cities, the listing views of the other businesses."""
+        changed = set(changed)
+        old, new = previous.site.entries, self.site.entries
+        if all(i in old and i in new and old[i].business.city == new[i].business.city for i in changed):
+            self._cities = previous._cities
+        self._cards = {}
+        for lang, views in previous._cards.items():
+            self._cards[lang] = dict(views)  # a copy: ``previous`` stays right if this update fails
+            for business_id in changed:
+                self._cards[lang].pop(business_id, None)
+
+    def adopt_cards(self, previous: "Renderer", changed: Iterable[str], stale: Callable[[str, str], bool]) -> None:
+        """Reuse the listing cards ``previous`` rendered, except those of ``changed`` businesses
+        and those of a partial that ``stale(partial, lang)`` says shows something else now."""
+        if any(stale(name, lang) for name, lang in previous._card_kinds):
+            return
+        cards = dict(previous._business_partials)  # a copy: ``previous`` stays right if this update fails
+        for business_id in changed:
+            cards.pop(business_id, None)
+        self._business_partials, self._card_kinds = cards, set(previous._card_kinds)
+
+    def site_view(self, lang: str) -> SiteView:
+        """One per language; every page shares it."""
+        if lang not in self._site_views:
+            self._site_views[lang] = self._site_view(lang)
+        return self._site_views[lang]
+
+    def _site_view(self, lang: str) -> SiteView:
+        config = self.site.config
+        return SiteView(
+            title=config.title, description=config.description, language=lang, languages=config.languages,
+            base_url=config.base_url, categories=self.categories, cities=self.cities,
+            tiers=tuple(t.value for t in TIER_ORDER), tier_counts=self.site.tier_counts(),
+            total=len(self.site.entries), as_of=self.languages[lang].date(self.site.as_of.isoformat()),
+        )
+
+    def render(self, page: Page) -> str:
+        language = self.languages[page.lang]
+        context = self._context(page, language)
+        template = self.template(page.template, page.lang)
+        return template.render(context)
+
+    def render_bytes(self, page: Page) -> bytes:
+        """The page as published: from the build cache when nothing it shows has changed."""
+        context = self._context(page, self.languages[page.lang])
+        return cached_page(self.store, self.page_keys, page.template, page.lang, page.number, context,
+                           lambda: self.template(page.template, page.lang).render(context))
+
+    def _context(self, page: Page, language: Language) -> dict[str, Any]:
+        prefix = language_prefix(self.site, page.lang)
+        site_path = page.path[len(prefix):]
+        context: dict[str, Any] = {
+            "root": page.root, "home": page.root + prefix, "site": self.site_view(page.lang), "page_path": site_path,
+            "lang": page.lang, "badges": {t.value: language.badges[t] for t in TIER_ORDER},
+            "alternates": [Alternate(lang, language_prefix(self.site, lang) + site_path) for lang in page_languages(self.site, page)],
+            "canonical": (self.site.config.base_url + page.path.removesuffix("index.html")) if self.site.config.base_url else None,
+        }
+        handler = getattr(self, f"_page_{page.kind}")
+        context.update(handler(page, language))
+        return context
+
+    def _listing(self, ids: tuple[str, ...], page: Page, base: str) -> dict[str, Any]:
+        count = page_count(len(ids))
+        start = (page.number - 1) * PAGE_SIZE
+        chunk = ids[start:start + PAGE_SIZE]
+        pagination = Pagination(
+            number=page.number, count=count,
+            previous_href=paginated_path(base, page.number - 1) if page.number > 1 else None,
+            next_href=paginated_path(base, page.number + 1) if page.number < count else None,
+            first_item=start + 1 if chunk else 0, last_item=start + len(chunk), total=len(ids),
+        )
+        return {"businesses": [self.card(i, page.lang) for i in chunk], "pagination": pagination}
+
+    def _page_home(self, page: Page, language: Language) -> dict[str, Any]:
+        return self._listing(self.site.alphabetical, page, "")
+
+    def _page_business(self, page: Page, language: Language) -> dict[str, Any]:
+        listed = self.site.entries[page.key]  # JSON-LD, contact card and badge come from publishing (issue #7)
+        return {"business": business_view(listed, language), **business_page_extras(self.site, listed, language)}
+
+    def _page_categories(self, page: Page, language: Language) -> dict[str, Any]:
+        return {}
+
+    def _page_category(self, page: Page, language: Language) -> dict[str, Any]:
+        category = next(c for c in self.site.categories if c.slug == page.key)
+        view = next(c for c in self.categories if c.slug == page.key)
+        return {"category": view, **self._listing(category.ids, page, f"category/{category.slug}/")}
+
+    def _page_tier(self, page: Page, language: Language) -> dict[str, Any]:
+        tier = Tier(page.key)
+        return {"tier": language.badges[tier], **self._listing(self.site.tiers[tier], page, f"tier/{tier.value}/")}
+
+    def _page_faq_index(self, page: Page, language: Language) -> dict[str, Any]:
+        return {"faq_pages": [{"title": f.title, "href": f"faq/{f.slug}/index.html", "slug": f.slug}
+                              for f in faq_for_language(self.site, page.lang)]}
+
+    def _page_faq(self, page: Page, language: Language) -> dict[str, Any]:
+        faq = next(f for f in faq_for_language(self.site, page.lang) if f.slug == page.key)
+        return {"faq": {"title": faq.title, "slug": faq.slug, "body": render_markdown(faq.body)},
+                **self._page_faq_index(page, language)}
+
+    def _page_lookup(self, page: Page, language: Language) -> dict[str, Any]:
+        return {}
+
+    def _page_404(self, page: Page, language: Language) -> dict[str, Any]:
+        return {}
+
+
+
+def _shared(context: jinja2.runtime.Context) -> dict[str, Any]:
+    """What a partial rendered once for many pages may see of the page that first asked for it."""
+    return {k: context[k] for k in ("site", "root", "home", "lang", "badges")}
+
+
+def page_work(pages: list[Page], target: Path, dirs: list[Path], jobs: int) -> list[Work]:
+    """Pages to render and write into ``target``, in batches for :func:`~generator.parallel.run_work`
+    with ``{"renderer": ...}`` shared."""
+    return [Work(_render_batch, (batch, str(target), dirs)) for batch in chunks(pages, max(1, jobs * 16))]
+
+
+def business_page_work(site: Site, target: Path, dirs: list[Path], jobs: int) -> list[Work]:
+    """Every business page, like :func:`page_work`, in batches of ids: each worker makes the pages of its
+    batch, so the parent never holds 100,000 ``Page`` values that every forked worker would count again."""
+    ids = list(site.entries)
+    return [Work(_render_business_batch, (lang, batch, str(target), dirs))
+            for lang in site.config.languages for batch in chunks(ids, max(1, jobs * 16))]
+
+
+def render_pages(renderer: Renderer, pages: list[Page], target: Path, jobs: int, dirs: list[Path], progress=None,
+                 min_pages: int = POOL_FROM) -> tuple[WriteStats, list[Diagnostic]]:
+    """Render and write every page into ``target``; template failures come back as diagnostics.
+
+    Fewer than ``min_pages`` are rendered in this process: a pool would cost more than it saves.
+    """
+    stats, problems = WriteStats(), []
+    work = page_work(pages, target, dirs, jobs)
+    for done in run_work(work, {"renderer": renderer}, jobs, min_items=2 if len(pages) >= min_pages else 10**9):
+        stats.add(done.stats)
+        problems += done.problems
+        if progress:
+            progress(done.pages)
+        if problems:
+            break
+    return stats, problems
+
+
+def _render_batch(shared: dict[str, Any], task: tuple[list[Page], str, list[Path]]) -> Written:
+    return _render_and_write(shared["renderer"], task[0], Path(task[1]), task[2])
+
+
+def _render_business_batch(shared: dict[str, Any], task: tuple[str, list[str], str, list[Path]]) -> Written:
+    renderer, (lang, ids) = shared["renderer"], task[:2]
+    return _render_and_write(renderer, [business_page(renderer.site, i, lang) for i in ids], Path(task[2]), task[3])
+
+
+def _render_and_write(renderer: Renderer, pages: list[Page], target: Path, dirs: list[Path]) -> Written:
+    stats, mark = WriteStats(), renderer.store.counts()
+    for page in pages:
+        try:
+            data = renderer.render_bytes(page)
+        except Exception as exc:  # a user's template can fail in any way; report where
+            return Written(stats, len(pages), (template_diagnostic(exc, dirs),), renderer.store.take_since(mark))
+        write_file(target, page.path, data, stats)
+    return Written(stats, len(pages), (), renderer.store.take_since(mark))
