@@ -27,9 +27,9 @@ from .spans import Span, read_span
 READ_SUFFIXES: dict[str, str] = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".jsonl": "jsonl"}
 LIST_SUFFIXES: tuple[str, ...] = tuple(READ_SUFFIXES)
 
-# A YAML file is parsed in one piece when it cannot be split, so it has to fit in memory; CSV and
-# JSON Lines are always read in bounded spans (see spans.py), so they may be far larger.
-MAX_FILE_BYTES: dict[str, int] = {"yaml": 128 * 1024 * 1024, "csv": 16 * 1024**3, "jsonl": 16 * 1024**3}
+# A YAML file is parsed in one piece when it cannot be split, so it has to fit in memory (its limit is
+# yamlstrict.MAX_FILE_BYTES); CSV and JSON Lines are read in bounded spans (see spans.py), so may be far larger.
+MAX_BULK_BYTES = 16 * 1024**3
 
 
 def format_of(path: Path | str) -> str | None:
@@ -60,8 +60,10 @@ class Items:
 def read_items(path: Path, rel: str, fields: tuple[Field, ...], what: str, span: Span | None = None,
                forbidden: dict[str, str] | None = None) -> Items:
     """The records of a content file in any format, or of one span of it."""
+    from . import yamlstrict
+
     fmt = format_of(path) or "yaml"
-    limit = MAX_FILE_BYTES[fmt]
+    limit = yamlstrict.MAX_FILE_BYTES if fmt == "yaml" else MAX_BULK_BYTES
     try:
         if span is None:
             data = read_at_most(path, limit)
