@@ -144,3 +144,22 @@ def test_csv_row_schema_and_loader_agree(tmp_path: Path, kind: str, row: dict, v
     loaded = not [p for p in problems if p.level == "error" and p.path.endswith(".csv")]
     schema_ok = not list(jsonschema.Draft202012Validator(content_schema(kind, "csv")).iter_errors(row))
     assert (loaded, schema_ok) == (valid, valid), problems
+
+
+def test_the_live_preview_follows_an_edit_to_a_csv_file(tmp_path: Path) -> None:
+    from conftest import AS_OF
+    from generator.preview.incremental import IncrementalBuilder
+
+    rows = "id,name,whatsapp,category\n" + "".join(f"s{n},Shop {n},+34 655 00 00 {n:02d},Bakery\n" for n in range(12))
+    content = make_content(tmp_path, {"businesses/b.csv": rows.encode()})
+    builder = IncrementalBuilder(content, tmp_path / "served", AS_OF)
+    assert builder.build().ok
+    (content / "businesses/b.csv").write_text(rows.replace("s5,Shop 5,", "s5,Renamed Shop,"), encoding="utf-8")
+    (content / "register/r.jsonl").parent.mkdir()
+    (content / "register/r.jsonl").write_bytes(b'{"company_id": "B1", "legal_name": "A", "phones": ["655000003"]}\n')
+    assert builder.update().ok
+    fresh = build_site(content, tmp_path / "fresh")
+    served = {p.relative_to(tmp_path / "served").as_posix(): p.read_bytes() for p in (tmp_path / "served").rglob("*")
+              if p.is_file()}
+    assert served == {p.relative_to(fresh).as_posix(): p.read_bytes() for p in fresh.rglob("*") if p.is_file()}
+    assert "Renamed Shop" in (tmp_path / "served/b/s5/index.html").read_text()
