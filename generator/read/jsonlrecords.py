@@ -48,6 +48,7 @@ def parse_jsonl(data: bytes, rel: str, span: Span) -> Items:
     records: list[tuple[object, int]] = []
     problems: list[Diagnostic] = []
     pieces = text.split("\n") if text is not None else data.split(b"\n")
+    decoder = _LineDecoder()
     for number, piece in enumerate(pieces, start=span.first_line):
         if isinstance(piece, bytes):  # invalid UTF-8 somewhere: find it line by line
             try:
@@ -60,7 +61,7 @@ def parse_jsonl(data: bytes, rel: str, span: Span) -> Items:
         if len(piece) > MAX_LINE:
             problems.append(ContentError(rel, number, f"line is {len(piece):,} characters long; the limit is {MAX_LINE:,}"))
             continue
-        value, message = _parse_line(piece, number)
+        value, message = decoder.parse(piece, number)
         if message:
             problems.append(ContentError(rel, number, message))
         else:
@@ -68,28 +69,40 @@ def parse_jsonl(data: bytes, rel: str, span: Span) -> Items:
     return Items(records, problems)
 
 
-def _parse_line(text: str, line: int) -> tuple[object, str]:
-    def mapping(pairs: list[tuple[str, object]]) -> YamlMap:
+class _LineDecoder:
+    """One ``json`` decoder for a whole span (making one per line cost more than the parse), told each line's number."""
+
+    def __init__(self) -> None:
+        self.line = 0
+        self.decoder = json.JSONDecoder(object_pairs_hook=self._mapping, parse_int=str, parse_float=str,
+                                        parse_constant=_no_constant)
+
+    def _mapping(self, pairs: list[tuple[str, object]]) -> YamlMap:
+        line = self.line
         record = YamlMap(line)
+        record.update(pairs)
+        if len(record) != len(pairs):
+            seen: set[str] = set()
+            raise _Refused(next(f"duplicate key '{k}'" for k, _ in pairs if k in seen or seen.add(k)))
+        record.key_lines = dict.fromkeys(record, line)
         for key, value in pairs:
-            if key in record:
-                raise _Refused(f"duplicate key '{key}'")
-            record[key] = _text(value, line, 1)
-            record.key_lines[key] = line
+            if value.__class__ is not str and value is not None and value.__class__ is not YamlMap:
+                record[key] = _text(value, line, 1)  # a list, or true / false
         return record
 
-    try:
-        value = json.loads(text, object_pairs_hook=mapping, parse_int=str, parse_float=str,
-                           parse_constant=_no_constant)
-    except _Refused as refused:
-        return None, refused.message
-    except json.JSONDecodeError as exc:
-        return None, f"invalid JSON: {exc.msg} (column {exc.colno})"
-    except RecursionError:
-        return None, f"nesting deeper than {MAX_DEPTH} levels"
-    if "\\" in text and _has_surrogate(value):
-        return None, "a '\\u' escape names half of a character (a lone surrogate); write the character itself"
-    return _text(value, line, 0), ""
+    def parse(self, text: str, line: int) -> tuple[object, str]:
+        self.line = line
+        try:
+            value = self.decoder.decode(text)
+        except _Refused as refused:
+            return None, refused.message
+        except json.JSONDecodeError as exc:
+            return None, f"invalid JSON: {exc.msg} (column {exc.colno})"
+        except RecursionError:
+            return None, f"nesting deeper than {MAX_DEPTH} levels"
+        if "\\" in text and _has_surrogate(value):
+            return None, "a '\\u' escape names half of a character (a lone surrogate); write the character itself"
+        return (value if value.__class__ is YamlMap else _text(value, line, 0)), ""
 
 
 def _text(value: object, line: int, depth: int) -> object:
