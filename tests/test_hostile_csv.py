@@ -45,6 +45,7 @@ def test_a_csv_file_that_cannot_be_read_says_why_at_its_line(tmp_path: Path, dat
     ("id,name,whatsapp,description,description.es", "description: write one 'description' column or 'description.<lang>' columns, not both"),
     ("id,whatsapp,description", "name: the header has no column for this required field"),
     ("id,name,whats\x00app", "whats\\u0000app: unknown field (did you mean 'whatsapp'?)"),
+    ("id,name,whatsapp" + ",x" * 100_000, "the header has 100,003 columns; at most 64 are read"),
 ])
 def test_a_bad_header_is_one_error_at_the_header_line(tmp_path: Path, header: str, error: str) -> None:
     data = f"{header}\n" + "".join(f"s{n},S{n},+34 655 00 00 0{n},x\n" for n in range(3))
@@ -68,8 +69,7 @@ def test_cells_that_look_like_formulas_are_just_text(tmp_path: Path) -> None:
     api = _api(output)
     assert [api[f"s{n}"]["name"] for n in range(len(cells))] == cells
     page = (output / "b/s0/index.html").read_text()
-    assert "=HYPERLINK(&#34;https://evil.example&#34;,&#34;Click&#34;)" in page or \
-        "=HYPERLINK(&quot;https://evil.example&quot;,&quot;Click&quot;)" in page
+    assert "=HYPERLINK(&#34;https://evil.example&#34;,&#34;Click&#34;)" in page
     assert 'href="https://evil.example"' not in page
 
 

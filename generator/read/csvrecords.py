@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 MAX_CELL = csv.field_size_limit()  # 131,072 characters: far above any field's limit, so a huge cell costs little
 LIST_SEPARATOR = ";"
+MAX_COLUMNS = 64  # a record has at most a dozen fields and a few languages: a wider header is refused, not checked cell by cell
 _LANG = re.compile(r"[a-z]{2,3}")
 _CSV_ERRORS = (  # the csv module's words → what to do about it
     ("field larger than field limit", f"a cell is longer than {MAX_CELL:,} characters"),
@@ -116,6 +117,8 @@ Column = tuple[Field, str | None] | None
 def _columns(header: tuple[str, ...], fields: tuple[Field, ...], forbidden: dict[str, str] | None, rel: str,
              line: int) -> tuple[list[Column], list[Diagnostic], bool]:
     """What each column holds, the header's problems, and whether rows can be read under it at all."""
+    if len(header) > MAX_COLUMNS:
+        return [], [ContentError(rel, line, f"the header has {len(header):,} columns; at most {MAX_COLUMNS} are read")], False
     known = {f.name: f for f in fields}
     columns: list[Column] = []
     problems: list[Diagnostic] = []
