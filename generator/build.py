@@ -106,7 +106,7 @@ def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 
 
 def build(options: BuildOptions, progress: Progress | None = None,
           clock: Callable[[], float] = time.perf_counter) -> BuildResult:
-    started, started_wall = clock(), time.time()
+    started = clock()
     progress = progress or Progress()
     check_output_location(options.content, options.output)
     store = open_store(options.cache)
@@ -114,6 +114,7 @@ def build(options: BuildOptions, progress: Progress | None = None,
     pages = plan_pages(site, businesses=False)  # the business pages are made by the workers
     page_total = len(pages) + len(site.entries) * len(site.config.languages)
     renderer = Renderer(site, options.templates, store=store)
+    renderer.prepare_cache(pages)
     staging = Staging(options.output)
     try:
         progress.stage("rendering pages", page_total)
@@ -123,7 +124,7 @@ def build(options: BuildOptions, progress: Progress | None = None,
     except BaseException:
         staging.discard()
         raise
-    store.prune(started_wall)
+    store.prune()
     notes = tuple(n for n in (*store.notes, store.describe()) if n) if isinstance(store, DiskStore) else ()
     return BuildResult(staging.stats.files, staging.stats.bytes, page_total, site.tier_counts(),
                        tuple(warnings), clock() - started, staging.stats.kept, removed, notes)
@@ -156,9 +157,9 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: i
         problems += done.problems
         if problems:
             raise BuildFailed(problems)
-    for listed in site.entries.values():
-        if listed.logo is not None:
-            staging.write_bytes(f"static/logos/{listed.logo.filename}", listed.logo.data)
+    logos = {listed.logo.filename: listed.logo.data for listed in site.entries.values() if listed.logo is not None}
+    for filename, data in sorted(logos.items()):  # named by content hash: businesses sharing one logo share the file
+        staging.write_bytes(f"static/logos/{filename}", data)
     user_static = options.templates / "static" if options.templates else None
     overridden: set[str] = set()
     if user_static and user_static.is_dir():

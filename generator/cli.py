@@ -164,9 +164,11 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from .scaffold import create_directory
+    from .scaffold import create_directory, ignore_cache
 
     written = create_directory(args.dir, args.format)
+    if ignore_cache(Path.cwd(), DEFAULT_CACHE):
+        print(f"Added {DEFAULT_CACHE}/ (the build cache) to .gitignore")
     print(f"Created {args.dir} ({len(written)} files). Next: badgedir build --content {args.dir} --output {args.dir}-site")
     return 0
 

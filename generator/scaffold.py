@@ -35,3 +35,15 @@ def create_directory(target: Path, fmt: str = "yaml") -> list[Path]:
         shutil.copytree(Path(__file__).parent / f"starter_{fmt}", target, dirs_exist_ok=True)
     shutil.copytree(builtin_dir("faq"), target / "faq", dirs_exist_ok=True)
     return sorted(p for p in target.rglob("*") if p.is_file())
+
+
+def ignore_cache(folder: Path, cache_dir: str) -> bool:
+    """Add the build cache to ``folder/.gitignore`` (the cache lives where badgedir runs); False if it was there."""
+    ignore = folder / ".gitignore"
+    line = f"{cache_dir}/"
+    existing = ignore.read_text("utf-8") if ignore.is_file() else ""
+    if line in existing.splitlines():
+        return False
+    with ignore.open("a", encoding="utf-8") as f:
+        f.write(("" if not existing or existing.endswith("\n") else "\n") + line + "\n")
+    return True

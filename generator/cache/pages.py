@@ -37,6 +37,12 @@ class PageKeys:
         except Unkeyable:
             return None
 
+    def prepare(self, template: str, lang: str, badges: Any) -> None:
+        """Work out a template's shared part before the workers fork, so they inherit it instead of
+        each parsing every template again."""
+        for first in (True, False):
+            self._shared_part(template, lang, first, {"badges": badges})
+
     def _shared_part(self, template: str, lang: str, first: bool, context: dict[str, Any]) -> str:
         slot = (template, lang, first)
         if slot not in self._shared:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +41,7 @@ class Store:
     def put(self, kind: str, key: str, data: bytes) -> None:
         return None
 
-    def prune(self, started: float) -> None:
+    def prune(self) -> None:
         return None
 
     def add(self, other: "Store") -> None:
@@ -72,6 +71,7 @@ class DiskStore(Store):
 
     folder: Path = Path(DEFAULT_DIR)
     root: Path = Path()
+    started: float = 0.0  # the file system's clock when this build opened the store
 
     def __post_init__(self) -> None:
         self.folder = Path(self.folder)
@@ -83,6 +83,10 @@ class DiskStore(Store):
             if other.is_dir() and other.name.startswith("v"):
                 shutil.rmtree(other, ignore_errors=True)
         self.root.mkdir(parents=True, exist_ok=True)
+        stamp = self.root / f".started-{os.getpid()}"
+        stamp.touch()
+        self.started = stamp.stat().st_mtime  # the clock entries' mtimes are set by, not time.time()'s
+        stamp.unlink()
 
     def _why_cold(self, others: list[Path]) -> str:
         if any(p.name.startswith("v") for p in others):
@@ -140,13 +144,15 @@ class DiskStore(Store):
         except OSError:  # a full disk or a read-only cache costs speed, never the build
             _unlink(temporary)
 
-    def prune(self, started: float) -> None:
+    def prune(self) -> None:
         """Remove entries this build neither wrote nor used, and temporary files of killed builds.
 
         What is left is what the build just made, so the cache stays the size
-        of one build's results however many builds share it over time.
+        of one build's results however many builds share it over time.  An
+        entry another build is using at the same time may go; that build then
+        finds it missing and remakes it (a miss, never a wrong hit).
         """
-        cutoff = started - 1.0
+        cutoff = self.started
         for kind in _listdir(self.root):
             for shard in _listdir(os.path.join(self.root, kind)):
                 folder = os.path.join(self.root, kind, shard)
@@ -166,10 +172,6 @@ class DiskStore(Store):
 def open_store(folder: Path | None) -> Store:
     """``None`` (``--no-cache``): a store that keeps nothing."""
     return Store() if folder is None else DiskStore(folder=folder)
-
-
-def now() -> float:
-    return time.time()
 
 
 def _listdir(folder: str | Path) -> list[str]:

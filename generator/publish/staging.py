@@ -209,6 +209,9 @@ def _keep(published: str, base: Path, rel: str, data: bytes, stats: WriteStats) 
         except FileNotFoundError:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             os.link(old, path)
+        except FileExistsError:  # written once already in this build, with these same bytes
+            os.unlink(path)
+            os.link(old, path)
     except OSError:  # no hard links here (another file system, a FAT stick): write a copy
         stats.replaced += 1
         return False

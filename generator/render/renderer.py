@@ -200,6 +200,16 @@ class Renderer:
         template = self.template(page.template, page.lang)
         return template.render(context)
 
+    def prepare_cache(self, pages: Iterable[Page]) -> None:
+        """Before the workers fork: what the page keys of these kinds of page share (see cache.pages)."""
+        if self.page_keys is None:
+            return
+        kinds = {(page.template, page.lang) for page in pages}
+        kinds |= {(business_page(self.site, i, lang).template, lang)
+                  for lang in self.site.config.languages for i in list(self.site.entries)[:1]}
+        for template, lang in sorted(kinds):
+            self.page_keys.prepare(template, lang, {t.value: self.languages[lang].badges[t] for t in TIER_ORDER})
+
     def render_bytes(self, page: Page) -> bytes:
         """The page as published: from the build cache when nothing it shows has changed."""
         context = self._context(page, self.languages[page.lang])
