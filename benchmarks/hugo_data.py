@@ -19,6 +19,7 @@ YAML is read with ``CBaseLoader`` so every scalar stays the text written
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -77,9 +78,20 @@ def _read(path: Path) -> Any:
 
 
 def _rows(folder: Path) -> list[dict[str, Any]]:
-    """Every mapping in folder/*.yaml, whether a file holds one mapping or a list of them."""
+    """Every record in folder/*.yaml (one mapping or a list of them), *.csv and *.jsonl (synth.py --format)."""
     rows: list[dict[str, Any]] = []
-    for path in sorted(folder.glob("*.yaml")):
+    for path in sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".csv", ".jsonl")):
+        if path.suffix == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as file:
+                for row in csv.DictReader(file):
+                    record = {k: v for k, v in row.items() if v != ""}
+                    if "phones" in record:
+                        record["phones"] = [p.strip() for p in record["phones"].split(";")]
+                    rows.append(record)
+            continue
+        if path.suffix == ".jsonl":
+            rows.extend(json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+            continue
         value = _read(path)
         if isinstance(value, list):
             rows.extend(value)

@@ -17,12 +17,18 @@ number is valid (checked against phonenumbers' metadata once; ``--check``
 re-validates a sample).  That keeps them unique without a set lookup and keeps
 100,000 businesses well under a few seconds of CPU.
 
-Usage: ``python benchmarks/synth.py N OUT_DIR [--layout files|lists] [--seed 1] [--check]``
+Usage: ``python benchmarks/synth.py N OUT_DIR [--layout files|lists] [--format yaml|csv|jsonl] [--seed 1] [--check]``
+
+``--format`` writes the businesses, register and verification files as YAML
+(the default), CSV (a header row, ``;`` between a company's phones) or JSON
+Lines; the records, and so the site built from them, are the same.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import random
 import re
@@ -464,10 +470,40 @@ def _chunks(items: list, size: int) -> Iterator[tuple[int, list]]:
         yield start // size + 1, items[start:start + size]
 
 
-def write(synth: Synth, n: int, out: Path, layout: str) -> int:
+BUSINESS_COLUMNS = ("id", "name", "whatsapp", "company_id", "category", "city", "country", "website", "email",
+                    "address", "description", "logo")
+FORMATS = ("yaml", "csv", "jsonl")
+
+
+def _csv(rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([row.get(c, "") for c in columns] for row in rows)
+    return out.getvalue()
+
+
+def _jsonl(rows: list[dict]) -> str:
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+def _verification_yaml(v: dict[str, str]) -> str:
+    return (f"- business: {q(v['business'])}\n  whatsapp: {q(v['whatsapp'])}\n"
+            f"  verified_on: {q(v['verified_on'])}\n  expires: {q(v['expires'])}\n"
+            f"  method: {q(v['method'])}\n  revoked: {v['revoked']}\n")
+
+
+def _company_yaml(c: Company) -> str:
+    return (f"- company_id: {q(c.company_id)}\n  legal_name: {q(c.legal_name)}\n  phones:\n"
+            + "".join(f"    - {q(p)}\n" for p in c.phones))
+
+
+def write(synth: Synth, n: int, out: Path, layout: str, fmt: str = "yaml") -> int:
     """Write the folder; return the number of files written."""
     if layout not in ("files", "lists"):
         raise ValueError(f"layout must be 'files' or 'lists', not {layout!r}")
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
     files = 0
     for sub in ("businesses", "register", "verifications", "faq", "logos"):
         (out / sub).mkdir(parents=True, exist_ok=True)
@@ -477,29 +513,40 @@ def write(synth: Synth, n: int, out: Path, layout: str) -> int:
         (out / rel).write_bytes(text.encode("utf-8"))
         files += 1
 
+    def businesses(chunk: list[dict[str, str]], indent: str, first: str) -> str:
+        if fmt == "csv":
+            return _csv(chunk, BUSINESS_COLUMNS)
+        if fmt == "jsonl":
+            return _jsonl(chunk)
+        return "".join(_business_yaml(b, indent, first) for b in chunk)
+
     if layout == "files":
         for b in synth.businesses:
-            put(f"businesses/{b['id']}.yaml", _business_yaml(b, "", ""))
+            put(f"businesses/{b['id']}.{fmt}", businesses([b], "", ""))
     else:
         for k, chunk in _chunks(synth.businesses, LIST_CHUNK):
-            put(f"businesses/part-{k:04d}.yaml", "".join(_business_yaml(b, "  ", "- ") for b in chunk))
+            put(f"businesses/part-{k:04d}.{fmt}", businesses(chunk, "  ", "- "))
 
-    for k, chunk in _chunks(synth.companies, LIST_CHUNK):
-        put(f"register/companies-{k:04d}.yaml", "".join(
-            f"- company_id: {q(c.company_id)}\n  legal_name: {q(c.legal_name)}\n  phones:\n"
-            + "".join(f"    - {q(p)}\n" for p in c.phones)
-            for c in chunk))
-    if not synth.companies:
-        put("register/companies-0001.yaml", "[]\n")
+    companies = list(_chunks(synth.companies, LIST_CHUNK)) or [(1, [])]
+    for k, chunk in companies:
+        if fmt == "csv":
+            text = _csv([{"company_id": c.company_id, "legal_name": c.legal_name, "phones": "; ".join(c.phones)}
+                         for c in chunk], ("company_id", "legal_name", "phones"))
+        elif fmt == "jsonl":
+            text = _jsonl([{"company_id": c.company_id, "legal_name": c.legal_name, "phones": c.phones} for c in chunk])
+        else:
+            text = "".join(_company_yaml(c) for c in chunk) or "[]\n"
+        put(f"register/companies-{k:04d}.{fmt}", text)
 
-    for k, chunk in _chunks(synth.verifications, LIST_CHUNK):
-        put(f"verifications/records-{k:04d}.yaml", "".join(
-            f"- business: {q(v['business'])}\n  whatsapp: {q(v['whatsapp'])}\n"
-            f"  verified_on: {q(v['verified_on'])}\n  expires: {q(v['expires'])}\n"
-            f"  method: {q(v['method'])}\n  revoked: {v['revoked']}\n"
-            for v in chunk))
-    if not synth.verifications:
-        put("verifications/records-0001.yaml", "[]\n")
+    records = list(_chunks(synth.verifications, LIST_CHUNK)) or [(1, [])]
+    for k, chunk in records:
+        if fmt == "csv":
+            text = _csv(chunk, ("business", "whatsapp", "verified_on", "expires", "method", "revoked"))
+        elif fmt == "jsonl":
+            text = _jsonl(chunk)
+        else:
+            text = "".join(_verification_yaml(v) for v in chunk) or "[]\n"
+        put(f"verifications/records-{k:04d}.{fmt}", text)
 
     for order, (slug, title, body) in enumerate(FAQ, start=1):
         put(f"faq/{slug}.md", f"---\ntitle: {q(title)}\norder: {order}\n---\n\n{body}")
@@ -516,9 +563,9 @@ def write(synth: Synth, n: int, out: Path, layout: str) -> int:
     return files
 
 
-def generate(n: int, out: Path, layout: str = "files", seed: int = 1) -> None:
+def generate(n: int, out: Path, layout: str = "files", seed: int = 1, fmt: str = "yaml") -> None:
     """Write an n-business content folder to ``out`` (created; existing files overwritten)."""
-    write(build(n, seed), n, Path(out), layout)
+    write(build(n, seed), n, Path(out), layout, fmt)
 
 
 # ---------------------------------------------------------------------------
@@ -584,6 +631,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="output folder (created)")
     parser.add_argument("--layout", choices=("files", "lists"), default="files",
                         help="files: businesses/<id>.yaml each; lists: businesses/part-NNNN.yaml of 10,000")
+    parser.add_argument("--format", choices=FORMATS, default="yaml",
+                        help="format of the businesses, register and verification files (default yaml)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--check", action="store_true",
                         help="also validate number ranges and a sample of numbers with phonenumbers")
@@ -593,11 +642,11 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     synth = build(args.n, args.seed)
-    files = write(synth, args.n, args.out, args.layout)
+    files = write(synth, args.n, args.out, args.layout, args.format)
     elapsed = time.perf_counter() - started
     t = synth.intended
     print(f"synth: {args.n} businesses, {len(synth.companies)} companies, {len(synth.verifications)} verifications, "
-          f"{len(synth.logos)} logos, {files} files in {args.out} ({args.layout}); intended tiers: "
+          f"{len(synth.logos)} logos, {files} files in {args.out} ({args.layout}, {args.format}); intended tiers: "
           f"unverified {t['unverified']}, confirmed {t['confirmed']}, verified {t['verified']}; {elapsed:.2f}s")
     if args.check:
         started = time.perf_counter()

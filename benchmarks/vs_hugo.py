@@ -105,9 +105,10 @@ def _drop_stale(current: Path, digests: int = 1) -> None:
             shutil.rmtree(old) if old.is_dir() else old.unlink()
 
 
-def ensure_content(workdir: Path, n: int, layout: str, seed: int) -> Path:
+def ensure_content(workdir: Path, n: int, layout: str, seed: int, fmt: str = "yaml") -> Path:
     """Synthetic content for n businesses, generated once per synth.py version and reused."""
-    content = workdir / f"content-{layout}-n{n}-s{seed}-{_digest(synth)}"
+    kind = layout if fmt == "yaml" else f"{layout}_{fmt}"
+    content = workdir / f"content-{kind}-n{n}-s{seed}-{_digest(synth)}"
     _drop_stale(content)
     stamp = content.with_name(content.name + ".complete")
     if stamp.exists() and content.is_dir():
@@ -116,7 +117,7 @@ def ensure_content(workdir: Path, n: int, layout: str, seed: int) -> Path:
     partial = content.with_name(content.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     started = time.perf_counter()
-    synth.generate(n, partial, layout, seed)
+    synth.generate(n, partial, layout, seed, fmt)
     partial.rename(content)
     stamp.write_text("ok\n")
     print(f"  generated {content} in {time.perf_counter() - started:.1f}s")
@@ -163,7 +164,7 @@ def bench_size(n: int, args: argparse.Namespace, hugo: str | None, out_root: Pat
                env: dict[str, dict[str, str]]) -> dict[str, list[measure.Measurement]]:
     """Run both tools --runs times, alternating which goes first."""
     print(f"\n== N = {n:,} ==")
-    content = ensure_content(args.workdir, n, args.layout, args.seed)
+    content = ensure_content(args.workdir, n, args.layout, args.seed, args.format)
     site = ensure_hugo_site(args.workdir, content) if hugo else content
     results: dict[str, list[measure.Measurement]] = {t: [] for t in TOOLS}
     failed: set[str] = {t for t in TOOLS if t not in args.tools} | (set() if hugo else {"hugo"})
@@ -282,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "badgedir-bench",
                         help="cache for generated content and the Hugo site copies (default: $TMPDIR/badgedir-bench)")
     parser.add_argument("--layout", choices=("files", "lists"), default="files", help="synth layout (default files)")
+    parser.add_argument("--format", choices=synth.FORMATS, default="yaml",
+                        help="synth format of the businesses, register and verification files (default yaml)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write every measurement to this JSON file")
     args = parser.parse_args(argv)
@@ -296,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     out_root, where = output_root(args.workdir)
     print(f"badgedir vs Hugo: sizes {', '.join(f'{n:,}' for n in sizes)}; {args.warmup} warm-up + "
           f"{args.runs} runs each, alternated; "
-          f"layout {args.layout}; seed {args.seed}")
+          f"layout {args.layout}, format {args.format}; seed {args.seed}")
     print(f"  Python {platform.python_version()}, {os.cpu_count()} CPUs; outputs on {where}; work folder {args.workdir}")
     print(f"  {load_note()}")
     if hugo:

@@ -81,9 +81,13 @@ def make_parser() -> argparse.ArgumentParser:
 
     init = commands.add_parser("init", help="start a new directory with example content and the default FAQ")
     init.add_argument("dir", type=Path, help="folder to create")
+    init.add_argument("--format", choices=("yaml", "csv", "jsonl"), default="yaml",
+                      help="format of the businesses, register and verification files (default: yaml)")
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the content files (published as api/schema.json)")
     schema.add_argument("kind", nargs="?", choices=("business", "register", "verification", "site"), help="one kind of file only")
+    schema.add_argument("--format", choices=("yaml", "csv"), default="yaml",
+                        help="csv: the schema of one CSV row of that kind (a JSON Lines line is a YAML record)")
 
     serve = commands.add_parser("serve", help="build, serve and rebuild on every change (live preview)")
     content_options(serve)
@@ -245,7 +249,7 @@ def _cmd_explain(args: argparse.Namespace, _: Interruptions) -> int:
 def _cmd_init(args: argparse.Namespace, _: Interruptions) -> int:
     from .scaffold import create_directory, ignore_cache
 
-    written = create_directory(args.dir)
+    written = create_directory(args.dir, args.format)
     if ignore_cache(Path.cwd(), DEFAULT_CACHE):
         print(f"Added {DEFAULT_CACHE}/ (the build cache) to .gitignore")
     print(f"Created {args.dir} ({len(written)} files). Next: badgedir build --content {args.dir} --output {args.dir}-site")
@@ -255,7 +259,9 @@ def _cmd_init(args: argparse.Namespace, _: Interruptions) -> int:
 def _cmd_schema(args: argparse.Namespace, _: Interruptions) -> int:
     from .read.schema import schema_json
 
-    print(schema_json(args.kind), end="")
+    if args.format == "csv" and args.kind in (None, "site"):
+        raise UsageError("schema --format csv: name the kind of file (business, register or verification)")
+    print(schema_json(args.kind, args.format), end="")
     return 0
 
 

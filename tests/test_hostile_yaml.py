@@ -85,7 +85,7 @@ def test_a_file_must_be_utf8(tmp_path: Path) -> None:
     assert errors_of(tmp_path, {"businesses/a.yaml": "id: a\nname: Caf\xe9\n".encode("latin-1")}) == [
         "businesses/a.yaml:2: file is not valid UTF-8"]
     assert errors_of(tmp_path / "u16", {"businesses/a.yaml": OK.encode("utf-16")}) == [
-        "businesses/a.yaml:1: file is not valid UTF-8"]
+        "businesses/a.yaml:1: file is UTF-16; save it as UTF-8 (with or without a byte-order mark)"]
 
 
 def test_a_leading_byte_order_mark_is_fine(tmp_path: Path) -> None:

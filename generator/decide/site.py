@@ -146,8 +146,8 @@ def business_diagnostics(business: Business, decision: TierDecision) -> list[Dia
         if reason.warning:
             where = reason.source or business.source
             found.append(ContentWarning(where.path, where.line, f"{business.id}: {reason_text(reason, str)}"))
-    for field, claim in badge_claims(business, decision.tier):  # name, category, city
-        found.append(ContentError(business.source.path, business.source.line, f"{field}: {claim}"))
+    for name, claim in badge_claims(business, decision.tier):  # name, category, city
+        found.append(ContentError(business.source.path, business.source.line, f"{name}: {claim}"))
     return found
 
 
@@ -164,8 +164,8 @@ def claim_errors(businesses: Iterable[Business], register: Mapping[str, Register
     for business in businesses:
         entry = register.get(business.company_id) if business.company_id else None
         tier = decide_tier(business, entry, records_of(business.id), as_of).tier
-        found += [ContentError(business.source.path, business.source.line, f"{field}: {claim}")
-                  for field, claim in badge_claims(business, tier)]
+        found += [ContentError(business.source.path, business.source.line, f"{name}: {claim}")
+                  for name, claim in badge_claims(business, tier)]
     return found
 
 

@@ -13,12 +13,14 @@ from pathlib import Path
 
 from ..check import crosscheck
 from ..diagnostics import Diagnostic, errors_in
+from .formats import format_of
 from .load import FileResult, content_files, load_faq_page, read_file, read_site, unread_warnings
 from ..model import Content, Verification
 from ..engine.parallel import map_in_processes
 from ..cache.reads import cached_read
 from ..cache.store import Store
 from ..decide.site import claim_errors
+from .spans import SPLIT_FROM, Span, plan_spans, rest_of
 
 
 def read_content(content_dir: Path, jobs: int = 1, store: Store | None = None,
@@ -36,21 +38,12 @@ def read_content(content_dir: Path, jobs: int = 1, store: Store | None = None,
     store = store if store is not None else Store()
     site, region, diagnostics = read_site(content_dir)
     diagnostics += unread_warnings(content_dir)
-    tasks = [("business", p, region) for p in content_files(content_dir, "businesses")]
-    tasks += [("register", p, region) for p in content_files(content_dir, "register")]
-    tasks += [("verification", p, region) for p in content_files(content_dir, "verifications")]
-    # The register and verification files are few and large (seconds each on a big directory): read them
-    # first, so they do not leave one worker busy at the end while the other waits.  Merged in file order.
-    order = sorted(range(len(tasks)), key=lambda n: tasks[n][0] == "business")
-    results: list[FileResult | None] = [None] * len(tasks)
-    work = [(tasks[n][0], tasks[n][1], region, content_dir, store) for n in order]  # paths: content_dir / <rel>
-    for n, (result, counts) in zip(order, map_in_processes(_read_one, work, jobs)):
-        results[n] = result
-        store.add(counts)
+    files = [("business", p) for p in content_files(content_dir, "businesses")]
+    files += [("register", p) for p in content_files(content_dir, "register")]
+    files += [("verification", p) for p in content_files(content_dir, "verifications")]
     merged = FileResult()
     evidence_right = bool(region)
-    for (kind, _, _), result in zip(tasks, results):
-        assert result is not None
+    for (kind, _), result in zip(files, read_files(files, region, content_dir, jobs, store)):
         merged.businesses += result.businesses
         merged.logos.update(result.logos)
         merged.register += result.register
@@ -89,13 +82,77 @@ def read_content(content_dir: Path, jobs: int = 1, store: Store | None = None,
     return content, diagnostics
 
 
-def _read_one(task: tuple[str, Path, str, Path, Store]) -> tuple[FileResult, Store]:
-    kind, path, region, content_dir, store = task
+def read_files(files: list[tuple[str, Path]], region: str, content_dir: Path, jobs: int,
+               store: Store | None = None) -> list[FileResult]:
+    """What each file yielded, in file order; a big file is read in spans on every core (see spans.py).
+
+    The register and verification files are few and large: their spans go
+    first, so they do not leave one worker busy at the end while the other
+    waits.  A span that could not be read as a piece of its file is read again
+    with the rest of the file, in one piece, so errors read as a whole-file
+    read reports them.  Each span is a piece of work of the build cache
+    (``store``) keyed on its own bytes.
+    """
+    store = store if store is not None else Store()
+    tasks: list[tuple[str, Path, str, Path, Store, Span | None]] = []
+    owner: list[int] = []  # the file each task reads
+    total = 0
+    many = sum(kind == "business" for kind, _ in files) >= MANY_FILES
+    for n, (kind, path) in enumerate(files):
+        size = 0 if many and kind == "business" else _size(path)  # 100,000 small files: no stat each
+        total += size
+        spans = plan_spans(path, format_of(path) or "yaml", size, jobs) if size >= SPLIT_FROM else [None]
+        for span in spans:
+            tasks.append((kind, path, region, content_dir, store, span))
+            owner.append(n)
+    order = sorted(range(len(tasks)), key=lambda t: tasks[t][0] == "business")
+    done: list[FileResult | None] = [None] * len(tasks)
+    pooled = len(tasks) >= 64 or total >= POOL_BYTES
+    for t, (result, counts) in zip(order, map_in_processes(_read_one, [tasks[t] for t in order], jobs,
+                                                           1 if pooled else 10**9)):
+        done[t] = result
+        store.add(counts)
+    results = [FileResult() for _ in files]
+    for t, result in enumerate(done):
+        assert result is not None
+        into = results[owner[t]]
+        if into.failed:
+            continue  # already read again to the end
+        if result.failed:
+            kind, path, *_, span = tasks[t]
+            result, counts = _read_one((kind, path, region, content_dir, store, rest_of(span, _size(path))))
+            store.add(counts)
+            into.failed = True
+        if result.fatal:
+            results[owner[t]] = into = FileResult(failed=True)  # as a whole read: this error alone
+        into.businesses += result.businesses
+        into.logos.update(result.logos)
+        into.register += result.register
+        into.verifications += result.verifications
+        into.claims += result.claims
+        into.unread = into.unread or result.unread
+        into.diagnostics += result.diagnostics
+    return results
+
+
+POOL_BYTES = 1024 * 1024  # below this much to read (and 64 files), forking workers costs more than it saves
+MANY_FILES = 256  # business files: so many keep every core busy without cutting any of them
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # the reader reports why
+
+
+def _read_one(task: tuple[str, Path, str, Path, Store, Span | None]) -> tuple[FileResult, object]:
+    kind, path, region, content_dir, store, span = task
     before = store.counts()
     text, prefix = str(path), os.path.join(content_dir, "")
     if text.startswith(prefix):  # relative_to without its cost per file (100,000 files)
         rel = text[len(prefix):].replace(os.sep, "/")
     else:
         rel = path.relative_to(content_dir).as_posix()
-    result = cached_read(store, read_file, kind, path, rel, region, content_dir)
+    result = cached_read(store, read_file, kind, path, rel, region, content_dir, span)
     return result, store.take_since(before)

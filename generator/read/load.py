@@ -23,9 +23,11 @@ from .fields import (BUSINESS_FIELDS, FAQ_FIELDS, FORBIDDEN_BUSINESS_KEYS, MAX_F
 from .logos import check_logo_path, read_logo
 from .markup import check_markdown
 from ..model import Business, Claim, FaqPage, Logo, RegisteredPhone, RegisterEntry, SiteConfig, Source, Verification
+from .formats import LIST_SUFFIXES, read_items
+from .spans import Span
 from .validate import Record, check_text, read_fields, read_record
 from .reading import NotAFile, read_at_most
-from .yamlstrict import MAX_FILE_BYTES, YamlList, parse_yaml, read_yaml_file
+from .yamlstrict import MAX_FILE_BYTES, parse_yaml, read_yaml_file
 
 _FAQ_NAME = re.compile(r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<lang>[a-z]{2,3}))?\.md")
 
@@ -41,14 +43,16 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)  # what business records with errors still name
     unread: bool = False  # a register or verification record was left out (with an error, or unread)
+    failed: bool = False  # a span that could not be read as a piece of its file: read it to the end instead
+    fatal: bool = False  # what was read voids the whole file (see formats.Items)
 
 
 # What the build reads in each data folder, by file name ending: the one place to extend with a new
 # format (a reader in read_file, then its suffix here).  Anything else there is not read, and said so.
 READ_SUFFIXES: dict[str, tuple[str, ...]] = {
-    "businesses": (".yaml", ".yml"),
-    "register": (".yaml", ".yml"),
-    "verifications": (".yaml", ".yml"),
+    "businesses": LIST_SUFFIXES,  # YAML, CSV and JSON Lines: formats.READ_SUFFIXES
+    "register": LIST_SUFFIXES,
+    "verifications": LIST_SUFFIXES,
     "faq": (".md",),
 }
 DATA_FOLDERS = ("businesses", "register", "verifications")  # where an unread file means unpublished data
@@ -134,34 +138,23 @@ def read_site(content_dir: Path) -> tuple[SiteConfig | None, str, list[Diagnosti
     ), region, problems
 
 
-def _records(raw, rel: str, what: str, unreadable: bool) -> tuple[list[tuple[object, int]], list[Diagnostic]]:
-    """A file holds one mapping or a list of mappings: each with the line it starts on."""
-    if isinstance(raw, YamlList):
-        return list(zip(raw, raw.item_lines)), []
-    if unreadable:
-        return [], []
-    if raw is None:
-        return [], [ContentError(rel, 1, f"file is empty; expected a {what} or a list of them")]
-    return [(raw, getattr(raw, "line", 1))], []
-
-
 def _file_records(path: Path, rel: str, region: str, fields: tuple[Field, ...], what: str, result: FileResult,
-                  forbidden: dict[str, str] | None = None) -> Iterator[Record]:
-    """Each record of a file holding one mapping or a list of them, right or not (see
+                  forbidden: dict[str, str] | None = None, span: Span | None = None) -> Iterator[Record]:
+    """Each record of a file (or of one span of it), in any format, right or not (see
     :meth:`Record.complete`); the problems go to ``result``."""
-    raw, result.diagnostics = read_yaml_file(path, rel)
-    items, problems = _records(raw, rel, what, bool(result.diagnostics))
-    result.diagnostics += problems
-    for item, line in items:
+    items = read_items(path, rel, fields, what, span, forbidden)
+    result.diagnostics = items.diagnostics
+    result.failed, result.fatal = items.failed, items.fatal
+    for item, line in items.records:
         record, problems = read_fields(item, fields, rel, region, forbidden, what, line)
         result.diagnostics += problems
         if record is not None:
             yield record
 
 
-def load_business_file(path: Path, rel: str, region: str, content_dir: Path) -> FileResult:
+def load_business_file(path: Path, rel: str, region: str, content_dir: Path, span: Span | None = None) -> FileResult:
     result = FileResult()
-    for record in _file_records(path, rel, region, BUSINESS_FIELDS, "business", result, FORBIDDEN_BUSINESS_KEYS):
+    for record in _file_records(path, rel, region, BUSINESS_FIELDS, "business", result, FORBIDDEN_BUSINESS_KEYS, span):
         logo = _business_logo(record, rel, content_dir, result.diagnostics)  # checked even beside other errors
         if logo is False or not record.complete(BUSINESS_FIELDS):
             result.claims.append(Claim(record.get("id"), record.get("whatsapp"), Source(rel, record.line),
@@ -203,9 +196,9 @@ def _business(record: Record, rel: str, has_logo: bool) -> Business:
     )
 
 
-def load_register_file(path: Path, rel: str, region: str) -> FileResult:
+def load_register_file(path: Path, rel: str, region: str, span: Span | None = None) -> FileResult:
     result = FileResult()
-    for record in _file_records(path, rel, region, REGISTER_FIELDS, "register entry", result):
+    for record in _file_records(path, rel, region, REGISTER_FIELDS, "register entry", result, span=span):
         if not record.complete(REGISTER_FIELDS):
             result.unread = True
             continue
@@ -215,9 +208,9 @@ def load_register_file(path: Path, rel: str, region: str) -> FileResult:
     return result
 
 
-def load_verification_file(path: Path, rel: str, region: str) -> FileResult:
+def load_verification_file(path: Path, rel: str, region: str, span: Span | None = None) -> FileResult:
     result = FileResult()
-    for record in _file_records(path, rel, region, VERIFICATION_FIELDS, "verification record", result):
+    for record in _file_records(path, rel, region, VERIFICATION_FIELDS, "verification record", result, span=span):
         if not record.complete(VERIFICATION_FIELDS):
             result.unread = True
             continue
@@ -275,8 +268,11 @@ def load_faq_page(path: Path, rel: str) -> tuple[FaqPage | None, list[Diagnostic
 
 
 
-def read_file(kind: str, path: Path, rel: str, region: str, content_dir: Path) -> FileResult:
-    """One business, register or verification file; symbolic links are refused (they could leave the folder)."""
+def read_file(kind: str, path: Path, rel: str, region: str, content_dir: Path, span: Span | None = None) -> FileResult:
+    """One business, register or verification file, or one span of it (see :mod:`generator.spans`).
+
+    Symbolic links are refused (they could leave the folder).
+    """
     if os.path.islink(path):
         result = FileResult()
         result.diagnostics.append(ContentError(rel, 0, "content files may not be symbolic links"))
@@ -286,10 +282,10 @@ def read_file(kind: str, path: Path, rel: str, region: str, content_dir: Path) -
         result.diagnostics.append(ContentError(rel, 0, "the file name is not valid UTF-8; rename the file"))
         return result
     if kind == "business":
-        return load_business_file(path, rel, region, content_dir)
+        return load_business_file(path, rel, region, content_dir, span)
     if kind == "register":
-        return load_register_file(path, rel, region)
-    return load_verification_file(path, rel, region)
+        return load_register_file(path, rel, region, span)
+    return load_verification_file(path, rel, region, span)
 
 
 def _is_utf8(name: str) -> bool:

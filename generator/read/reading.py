@@ -69,3 +69,18 @@ def refuse_unless_regular(path: Path | str, error: OSError | None = None) -> Non
 def _not_a_file(mode: int) -> str:
     what = next((name for test, name in _KINDS if test(mode)), "not a regular file")
     return f"is {what}, not a regular file; only regular files are read"
+
+
+def decode_text(data: bytes, first_line: int = 1, at_start: bool = True) -> tuple[str | None, int, str]:
+    """UTF-8 text (a byte-order mark at the start of a file dropped), or None, the line and why not.
+
+    A file saved as UTF-16 (Excel's "Unicode text", Windows Notepad's
+    "Unicode") is named as such, since "not valid UTF-8" does not tell its
+    author what to do.
+    """
+    try:
+        return data.decode("utf-8-sig" if at_start else "utf-8"), 0, ""
+    except UnicodeDecodeError as exc:
+        if at_start and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            return None, 1, "file is UTF-16; save it as UTF-8 (with or without a byte-order mark)"
+        return None, first_line + data.count(b"\n", 0, exc.start), "file is not valid UTF-8"

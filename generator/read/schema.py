@@ -29,9 +29,9 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 # One record of each content file, and the folder its files live in.
 RECORDS: dict[str, tuple[tuple[Field, ...], str, str]] = {
-    "business": (BUSINESS_FIELDS, "businesses/*.yaml", "A business and its WhatsApp account."),
-    "register": (REGISTER_FIELDS, "register/*.yaml", "A row of the company register."),
-    "verification": (VERIFICATION_FIELDS, "verifications/*.yaml", "A record of the operator's verification of one number."),
+    "business": (BUSINESS_FIELDS, "businesses/*.yaml", "A business and its WhatsApp account (also a line of businesses/*.jsonl)."),
+    "register": (REGISTER_FIELDS, "register/*.yaml", "A row of the company register (also a line of register/*.jsonl)."),
+    "verification": (VERIFICATION_FIELDS, "verifications/*.yaml", "A record of the operator's verification of one number (also a line of verifications/*.jsonl)."),
     "site": (SITE_FIELDS, "site.yaml", "Settings for the whole directory."),
 }
 
@@ -100,6 +100,53 @@ def record_schema(kind: str) -> dict[str, Any]:
     return schema
 
 
+CSV_KINDS = ("business", "register", "verification")
+
+
+def csv_row_schema(kind: str) -> dict[str, Any]:
+    """One row of a CSV file of ``kind``, as a mapping of column name to cell text (``csv.DictReader``'s rows).
+
+    Every cell is text; an empty cell is a field left out; a list field holds
+    its values separated by ``;``; a Markdown field may instead have one
+    column per language (``description.es``).  See docs/bulk-formats.md.
+    """
+    fields, where, description = RECORDS[kind]
+    properties: dict[str, Any] = {}
+    per_language: dict[str, Any] = {}
+    for field in fields:
+        cell = _csv_cell(field)
+        properties[field.name] = cell
+        if field.kind == "markdown":
+            per_language[f"^{field.name}\\.[a-z]{{2,3}}$"] = {**cell, "description": f"{field.help} In one language."}
+    folder = where.split("/")[0]
+    return {
+        "type": "object", "description": f"{description} One row of {folder}/*.csv: the header names these columns, "
+                                         "in any order; an empty cell leaves the field out.",
+        "properties": properties, **({"patternProperties": per_language} if per_language else {}),
+        "required": [f.name for f in fields if f.required], "additionalProperties": False,
+    }
+
+
+def _csv_cell(field: Field) -> dict[str, Any]:
+    """A field as CSV text: its YAML shape with every alternative to a string taken out."""
+    if field.kind == "phones":
+        cell: dict[str, Any] = {"type": "string", "pattern": SINGLE_LINE, "examples": ["+34 600 12 34 56; 912 34 56 78"]}
+        help_text = f"{field.help} Several numbers separated by ';'."
+    else:
+        shape = field_schema(field)
+        help_text = shape.pop("description")
+        if field.kind == "markdown":
+            shape = {k: v for k, v in shape["anyOf"][0].items()}
+        elif field.kind == "bool":
+            shape = {"enum": ["true", "false"]}
+        cell = {**shape, "type": "string"} if "enum" not in shape else shape
+        for number_only in ("minimum", "maximum"):
+            cell.pop(number_only, None)
+    if field.required:
+        return {"description": help_text, **cell, **({"minLength": 1} if "enum" not in cell else {})}
+    return {"description": help_text, "anyOf": [{"const": ""}, cell]}
+
+
 def file_schema(kind: str) -> dict[str, Any]:
     """A content file: one record, or (except site.yaml) a list of them."""
     one = {"$ref": f"#/$defs/{kind}"}
@@ -108,23 +155,33 @@ def file_schema(kind: str) -> dict[str, Any]:
     return {"oneOf": [one, {"type": "array", "items": one}]}
 
 
-def content_schema(kind: str | None = None) -> dict[str, Any]:
-    """The schema of one kind of file (``business``, ``register``, ``verification``, ``site``), or of any."""
+def content_schema(kind: str | None = None, fmt: str = "yaml") -> dict[str, Any]:
+    """The schema of one kind of file (``business``, ``register``, ``verification``, ``site``), or of any.
+
+    ``fmt="csv"`` gives the schema of one CSV row of that kind instead.  A
+    YAML record and a JSON Lines line share one schema (a line is one record).
+    """
     defs = {name: record_schema(name) for name in RECORDS}
     head = {"$schema": DIALECT}
+    if fmt == "csv" and kind is not None:
+        return {**head, "title": f"badgedir {RECORDS[kind][1].split('/')[0]}/*.csv row", **csv_row_schema(kind)}
     if kind is not None:
         return {**head, "title": f"badgedir {RECORDS[kind][1]}", **file_schema(kind), "$defs": {kind: defs[kind]}}
     files = {f"{name}_file": file_schema(name) for name in RECORDS}
+    rows = {f"{name}_csv_row": csv_row_schema(name) for name in CSV_KINDS}
     return {**head, "title": "badgedir content files",
             "description": "Any badgedir content file; point an editor at one of the $defs (or at "
-                           "api/schema/<kind>.json) to get completion for that kind of file only.",
-            "anyOf": [{"$ref": f"#/$defs/{name}"} for name in files], "$defs": {**defs, **files}}
+                           "api/schema/<kind>.json) to get completion for that kind of file only. A line of a "
+                           "JSON Lines file (*.jsonl) is one record; the <kind>_csv_row definitions describe one "
+                           "row of a CSV file (api/schema/<kind>.csv.json).",
+            "anyOf": [{"$ref": f"#/$defs/{name}"} for name in files], "$defs": {**defs, **files, **rows}}
 
 
-def schema_json(kind: str | None = None) -> str:
-    return json.dumps(content_schema(kind), ensure_ascii=False, indent=1) + "\n"
+def schema_json(kind: str | None = None, fmt: str = "yaml") -> str:
+    return json.dumps(content_schema(kind, fmt), ensure_ascii=False, indent=1) + "\n"
 
 
 def schema_files() -> dict[str, str]:
-    """Everything published under ``api/``: the combined schema and one file per kind."""
-    return {"api/schema.json": schema_json(), **{f"api/schema/{kind}.json": schema_json(kind) for kind in RECORDS}}
+    """Everything published under ``api/``: the combined schema, one file per kind and one per CSV row kind."""
+    return {"api/schema.json": schema_json(), **{f"api/schema/{kind}.json": schema_json(kind) for kind in RECORDS},
+            **{f"api/schema/{kind}.csv.json": schema_json(kind, "csv") for kind in CSV_KINDS}}

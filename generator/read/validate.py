@@ -89,7 +89,7 @@ def read_fields(raw: Any, fields: tuple[Field, ...], rel: str, region: str,
     known = {f.name: f for f in fields}
     for key in raw:
         if key not in known:
-            problems.append(ContentError(rel, raw.line_of(key), _unknown_key_message(key, known, forbidden)))
+            problems.append(ContentError(rel, raw.line_of(key), unknown_key_message(key, known, forbidden)))
     for field in fields:
         where = raw.line_of(field.name)
         value = raw.get(field.name)
@@ -107,7 +107,7 @@ def read_fields(raw: Any, fields: tuple[Field, ...], rel: str, region: str,
     return record, problems
 
 
-def _unknown_key_message(key: str, known: dict[str, Field], forbidden: dict[str, str] | None) -> str:
+def unknown_key_message(key: str, known: dict[str, Field], forbidden: dict[str, str] | None) -> str:
     if forbidden and key in forbidden:
         return f"{key}: not allowed here: {forbidden[key]}"
     close = difflib.get_close_matches(key, list(known), n=1)

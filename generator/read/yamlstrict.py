@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 from ..diagnostics import ContentError, Diagnostic
-from .reading import NotAFile, read_at_most
+from .reading import NotAFile, decode_text, read_at_most
 
 MAX_FILE_BYTES = 128 * 1024 * 1024
 MAX_DEPTH = 16
@@ -81,20 +81,25 @@ def read_yaml_file(path: Path, rel: str) -> tuple[Value, list[Diagnostic]]:
     return parse_yaml(data, rel)
 
 
-def parse_yaml(data: bytes, rel: str) -> tuple[Value, list[Diagnostic]]:
-    """Parse YAML bytes strictly (see the module docstring)."""
+def parse_yaml(data: bytes, rel: str, first_line: int = 1, at_start: bool = True) -> tuple[Value, list[Diagnostic]]:
+    """Parse YAML bytes strictly (see the module docstring).
+
+    ``first_line`` is the line number of the first byte: a span of a bigger
+    file (:mod:`generator.spans`) is parsed alone and still reports the
+    file's lines; ``at_start`` says the bytes begin the file (a byte-order
+    mark may begin them).
+    """
+    text, line, message = decode_text(data, first_line, at_start)
+    if text is None:
+        return None, [ContentError(rel, line, message)]
+    offset = first_line - 1
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return None, [ContentError(rel, line, "file is not valid UTF-8")]
-    try:
-        return _build(yaml.parse(text, Loader=_Loader)), []
+        return _build(yaml.parse(text, Loader=_Loader), offset), []
     except _Refused as refused:
         return None, [ContentError(rel, refused.line, refused.message)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
+        line = mark.line + 1 + offset if mark else 0
         if "nesting depth" in str(exc.problem):  # newer libyaml stops deep nesting itself; same rule, same words
             return None, [ContentError(rel, line, f"nesting deeper than {MAX_DEPTH} levels")]
         return None, [ContentError(rel, line, f"invalid YAML: {exc.problem or exc.context}")]
@@ -102,7 +107,7 @@ def parse_yaml(data: bytes, rel: str) -> tuple[Value, list[Diagnostic]]:
         return None, [ContentError(rel, 0, f"invalid YAML: {exc}")]
 
 
-def _build(events) -> Value:  # noqa: C901 - one flat dispatch over event types reads best
+def _build(events, offset: int = 0) -> Value:  # noqa: C901 - one flat dispatch over event types reads best
     """Turn an event stream into YamlMap/YamlList/str values, refusing what we don't accept."""
     stack: list[YamlMap | YamlList] = []
     pending_key: list[str | None] = []  # per open mapping: key waiting for its value
@@ -135,7 +140,7 @@ def _build(events) -> Value:  # noqa: C901 - one flat dispatch over event types 
 
     for event in events:
         kind = type(event)
-        line = event.start_mark.line + 1
+        line = event.start_mark.line + 1 + offset
         if kind is yaml.ScalarEvent:
             if event.anchor is not None or event.tag is not None:
                 _refuse_anchor_and_tag(event, line)
