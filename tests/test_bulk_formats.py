@@ -36,7 +36,7 @@ def test_init_in_each_format_builds_the_same_site(capsys, tmp_path: Path) -> Non
     assert "1 verified, 1 confirmed, 1 unverified" in capsys.readouterr().out
     assert sites["csv"] == sites["yaml"] == sites["jsonl"]
     api = json_of(tmp_path / "out-csv/api/businesses.json")["businesses"]
-    assert [r["source"] for b in api if b["id"] == "example-verified" for r in b["reasons"]] == [
+    assert [r["source"] for b in api if b["id"] == "cafe-nino" for r in b["reasons"]] == [
         "register/register.csv:2", "verifications/verifications.csv:2"]
     assert main(["init", str(tmp_path / "x"), "--format", "xml"]) == 2
 

@@ -215,7 +215,8 @@ def test_faq_pages_use_the_language_file_else_the_unsuffixed_one(bilingual: Path
         assert page(bilingual, rel).find("article").find("p").text == "Written once, for every language."
     assert page(bilingual, "faq/solo/index.html").find("h1").text == "Solo en español"
     index = page(bilingual, "en/faq/index.html").find("ul", class_="faq-list")
-    builtin = ["How a business gets confirmed and verified", "Staying in control", "How to spot an impostor"]
+    builtin = ["How a business gets confirmed and verified", "Staying in control", "How to spot an impostor",
+               "How to check a copy of this directory"]
     assert [a.text for a in index.find_all("a")] == ["What the badges mean", "About us", *builtin]  # topics built in
     assert page(bilingual, "faq/index.html").find("h1").text == "Preguntas frecuentes"
 
@@ -249,7 +250,8 @@ def test_single_language_site_keeps_exactly_the_current_paths(three_tiers: Path)
     assert html_pages(output) == [
         "404.html", "b/brisa-soporte/index.html", "b/brisa/index.html", "b/cafe-nino/index.html",
         "category/airline/index.html", "category/cafe/index.html", "category/index.html",
-        "faq/badges/index.html", "faq/getting-confirmed-and-verified/index.html", "faq/impostors/index.html",
+        "faq/badges/index.html", "faq/checking-a-copy/index.html", "faq/getting-confirmed-and-verified/index.html",
+        "faq/impostors/index.html",
         "faq/index.html", "faq/staying-in-control/index.html",  # the FAQ topics' built-in pages
         "index.html", "lookup/index.html", "tier/confirmed/index.html", "tier/unverified/index.html",
         "tier/verified/index.html",

@@ -178,18 +178,18 @@ def test_a_preview_built_from_scratch_fails_on_a_broken_link_too(tmp_path: Path)
 # --- files the build does not read --------------------------------------------------------------
 
 def test_files_the_build_does_not_read_are_warnings_naming_them(tmp_path: Path) -> None:
-    content = make_content(tmp_path, {**THREE_TIERS, "register/companies.csv": "company_id,legal_name\nB9,X\n",
+    content = make_content(tmp_path, {**THREE_TIERS, "register/companies.xlsx": "PK\x03\x04",
                                       "businesses/acme.yml.bak": "id: acme\n", "businesses/.acme.yaml.swp": "x",
                                       "verifications/2024/old.yaml": "[]\n"})
     result = build(BuildOptions(content=content, output=tmp_path / "out", as_of=AS_OF, jobs=1))
     unread = [str(w) for w in result.warnings if "not read" in w.message]
     assert unread == [
-        "businesses/acme.yml.bak: warning: not read: badgedir reads .yaml or .yml files in businesses/, so nothing in "
-        "this one is published (rename it, or move it out of the folder)",
-        "register/companies.csv: warning: not read: badgedir reads .yaml or .yml files in register/, so nothing in "
-        "this one is published (rename it, or move it out of the folder)",
-        "verifications/2024/: warning: not read: badgedir reads the .yaml or .yml files directly in verifications/, "
-        "not folders inside it; nothing in this one is published",
+        "businesses/acme.yml.bak: warning: not read: badgedir reads .yaml, .yml, .csv or .jsonl files in businesses/, "
+        "so nothing in this one is published (rename it, or move it out of the folder)",
+        "register/companies.xlsx: warning: not read: badgedir reads .yaml, .yml, .csv or .jsonl files in register/, "
+        "so nothing in this one is published (rename it, or move it out of the folder)",
+        "verifications/2024/: warning: not read: badgedir reads the .yaml, .yml, .csv or .jsonl files directly in "
+        "verifications/, not folders inside it; nothing in this one is published",
     ]
     with pytest.raises(BuildFailed):
         build(BuildOptions(content=content, output=tmp_path / "strict", as_of=AS_OF, jobs=1, strict=True))

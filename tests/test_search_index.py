@@ -387,7 +387,7 @@ def test_the_build_writes_search_and_lookup_indexes(three_tiers: Path) -> None:
     assert soporte[5:] == ["Aerolíneas Brisa", "b/brisa/"]
     page = (out / "index.html").read_text(encoding="utf-8")
     assert 'id="search-q"' in page and "Search needs JavaScript." in page
-    assert 'data-msg-warning="Not the verified account of {name} — different number"' in page
+    assert 'data-msg-warning="Not the verified account of {name} — different number."' in page
 
 
 @pytest.mark.parametrize("number", ["+34600123456", "+390612345678", "+390012345678", "+4741234567", "+525523456789",

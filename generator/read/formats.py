@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..diagnostics import ContentError, Diagnostic
 from .fields import Field
-from .reading import read_at_most
+from .reading import NotAFile, read_at_most
 from .spans import Span, read_span
 
 # suffix → format.  Everything else in a list folder is not read (and is warned about, see README).
@@ -73,6 +73,8 @@ def read_items(path: Path, rel: str, fields: tuple[Field, ...], what: str, span:
             span = Span(0, len(data), 1)
         else:
             data = read_span(path, span)
+    except NotAFile as exc:
+        return Items(diagnostics=[ContentError(rel, 0, str(exc.strerror))])
     except OSError as exc:
         return Items(diagnostics=[ContentError(rel, 0, f"cannot read file: {exc.strerror}")])
     if fmt == "csv":

@@ -71,9 +71,9 @@ def folder_files(content_dir: Path, folder: str, suffixes: tuple[str, ...] | Non
         return [], []
     with os.scandir(base) as entries:  # names sorted, not paths: 0.4 s less at 100,000 files, before any worker starts
         shown = [e for e in entries if not e.name.startswith(".")]
-        names = sorted(e.name for e in shown if e.name.endswith(suffixes) and not e.is_dir())
-        other = sorted(e.name + ("/" if e.is_dir() else "") for e in shown
-                       if not e.name.endswith(suffixes) or e.is_dir())
+        # A folder named like a data file is read, so that reading says it is not a file (an error).
+        names = sorted(e.name for e in shown if e.name.endswith(suffixes))
+        other = sorted(e.name + ("/" if e.is_dir() else "") for e in shown if not e.name.endswith(suffixes))
     return [base / name for name in names], other
 
 
@@ -84,7 +84,8 @@ def unread_warnings(content_dir: Path) -> list[Diagnostic]:
 
 
 def unread_warning(folder: str, name: str) -> Diagnostic:
-    read = " or ".join(READ_SUFFIXES[folder])
+    *others, last = READ_SUFFIXES[folder]
+    read = f"{', '.join(others)} or {last}" if others else last
     if name.endswith("/"):
         return ContentWarning(f"{folder}/{name}", 0, f"not read: badgedir reads the {read} files directly in {folder}/, "
                                                      "not folders inside it; nothing in this one is published")

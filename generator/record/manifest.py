@@ -60,7 +60,9 @@ def validity(as_of: date, valid_days: int, files_digest: str | None = None,
             version = previous.version
         elif previous.version >= version:
             version = previous.version + 1
-    return Validity(as_of, as_of + timedelta(days=valid_days), version)
+    # The calendar ends at 9999-12-31: a copy built in its last days is valid until then, not past it.
+    until = date.max if (date.max - as_of).days < valid_days else as_of + timedelta(days=valid_days)
+    return Validity(as_of, until, version)
 
 
 def status_json(valid: Validity) -> bytes:
