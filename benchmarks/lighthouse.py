@@ -23,6 +23,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,7 +38,7 @@ TARGET = 98
 
 def build_example(output: Path) -> Path:
     subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(REPO / "content"),
-                    "--output", str(output), "--as-of", "2026-11-25", "--quiet"], cwd=REPO, check=True)
+                    "--output", str(output), "--as-of", date.today().isoformat(), "--quiet"], cwd=REPO, check=True)
     return output
 
 

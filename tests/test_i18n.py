@@ -66,6 +66,17 @@ def html_pages(output: Path) -> list[str]:
     return sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
 
 
+def site_path(from_page: str, href: str) -> str:
+    """An hreflang link's target as an output path: absolute under base_url (as search engines
+    require), or relative on a site without one."""
+    base = "https://dir.example.org/"
+    if href.startswith(base):
+        path = href.removeprefix(base)
+        return path + "index.html" if path == "" or path.endswith("/") else path
+    assert "://" not in href, href
+    return resolve(from_page, href)
+
+
 def resolve(from_page: str, href: str) -> str:
     """An href relative to a page, as the path of the output file it reaches."""
     parts: list[str] = []
@@ -101,11 +112,16 @@ def test_every_page_exists_in_both_languages_with_its_lang(bilingual: Path) -> N
 def test_alternates_and_switcher_resolve_to_the_same_page_in_each_language(bilingual: Path) -> None:
     for rel in html_pages(bilingual):
         tree = page(bilingual, rel)
-        alternates = {link.attrs["hreflang"]: resolve(rel, link.attrs["href"])
-                      for link in tree.find_all("link", rel="alternate") if "hreflang" in link.attrs}
+        hreflang = [link for link in tree.find_all("link", rel="alternate") if "hreflang" in link.attrs]
+        # Absolute, under base_url: search engines (and Lighthouse's hreflang audit) ignore relative ones.
+        assert all(link.attrs["href"].startswith("https://dir.example.org/") for link in hreflang), rel
+        alternates = {link.attrs["hreflang"]: site_path(rel, link.attrs["href"]) for link in hreflang}
         if rel == "404.html":
-            continue  # served for any missing URL, with absolute links; it has no translations to point to
+            assert "x-default" not in alternates  # it has no translations to point to
+            continue  # served for any missing URL, with absolute links
         expected = {"es"} if rel == "faq/solo/index.html" else {"es", "en"}
+        if len(expected) > 1:
+            assert alternates.pop("x-default") == alternates["es"]  # the first language, as the sitemap says
         assert set(alternates) == expected, rel
         assert alternates[tree.find("html").attrs["lang"]] == rel  # each page names itself too
         for lang, target in alternates.items():

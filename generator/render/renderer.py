@@ -67,6 +67,7 @@ class SiteView:
 class Alternate:
     lang: str
     href: str  # relative to the site root
+    url: str | None = None  # absolute, under base_url: what hreflang links need (search engines ignore relative ones)
 
 
 class Renderer:
@@ -254,13 +255,22 @@ class Renderer:
         context: dict[str, Any] = {
             "root": page.root, "home": page.root + prefix, "site": self.site_view(page.lang), "page_path": site_path,
             "lang": page.lang, "badges": {t.value: language.badges[t] for t in TIER_ORDER},
-            "alternates": [Alternate(lang, language_prefix(self.site, lang) + path) for lang, path in page_alternates(self.site, page)],
-            "canonical": (self.site.config.base_url + page.path.removesuffix("index.html")) if self.site.config.base_url else None,
+            "alternates": [self._alternate(lang, language_prefix(self.site, lang) + path)
+                           for lang, path in page_alternates(self.site, page)],
+            "canonical": self._absolute(page.path),
             "faq_topics": self._faq_slugs[page.lang],  # what faq_url() links to: in the page's key for the build cache
         }
         handler = getattr(self, f"_page_{page.kind}")
         context.update(handler(page, language))
         return context
+
+    def _absolute(self, path: str) -> str | None:
+        """``path``'s address under ``base_url`` (folder URLs, as the sitemap lists them), or None without one."""
+        base = self.site.config.base_url
+        return base + path.removesuffix("index.html") if base else None
+
+    def _alternate(self, lang: str, href: str) -> Alternate:
+        return Alternate(lang, href, self._absolute(href))
 
     def _listing(self, ids: tuple[str, ...], page: Page, base: str) -> dict[str, Any]:
         count = page_count(len(ids))

@@ -71,6 +71,10 @@
     p.appendChild(a);
     box.appendChild(p);
     box.setAttribute("data-offline", "");
+    // The form is drawn from the start (no layout shift when the script arrives); from disk it
+    // cannot answer, so it goes: no field that looks usable and is not.
+    var form = box.querySelector("form");
+    if (form) form.hidden = true;
   }
 
   window.badgedirResults = { el: el, badge: badge, link: link, warning: warning, offline: OFFLINE, showOffline: offline };

@@ -32,6 +32,10 @@ CHROMIUM = os.environ.get("BADGEDIR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 SUB_PATH = "directory"
+AS_OF = "2026-11-25"  # every site here is built as of this day ...
+# ... and visited the day after, by a browser whose clock is fixed there: the stale-copy banner
+# (status.js compares today with the copy's valid_until) must not come and go with the real date.
+VISITED_AT = "2026-11-26T12:00:00Z"
 
 
 def _unavailable(reason: str) -> None:
@@ -50,14 +54,30 @@ def browser() -> Iterator[Any]:
         _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
+        yield _VisitingBrowser(chromium)
         chromium.close()
 
 
-def build(content: Path, output: Path) -> Path:
+class _VisitingBrowser:
+    """The browser, whose every new context has its clock fixed at :data:`VISITED_AT`
+    (a test may still move it, as the stale-banner tests do)."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+
+    def new_context(self, **options: Any) -> Any:
+        context = self._real.new_context(**options)
+        context.clock.set_fixed_time(VISITED_AT)
+        return context
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def build(content: Path, output: Path, as_of: str = AS_OF) -> Path:
     """Run the real CLI, as a site owner would."""
     subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(content), "--output", str(output),
-                    "--as-of", "2026-11-25"], cwd=REPO, check=True, capture_output=True, text=True)
+                    "--as-of", as_of], cwd=REPO, check=True, capture_output=True, text=True)
     return output
 
 
