@@ -201,7 +201,7 @@ class IncrementalBuilder:
         """Everything but pages, as ``build._write_site`` writes it, keeping what updates need."""
         language = Language(site.config.languages[0])
         self._json = LiveBusinessesJson(site, {i: business_json(listed, language) for i, listed in site.entries.items()})
-        staging.write_bytes("api/businesses.json", self._json.data)
+        self._json.write_all(staging.write_bytes)
         self.search_pending = False
         self.logos: Counter[str] = Counter()
         for listed in site.entries.values():
@@ -438,8 +438,7 @@ class IncrementalBuilder:
         """api/businesses.json, search and lookup, logos, publishing files and static assets."""
         language = Language(site.config.languages[0])
         fresh = {i: business_json(site.entries[i], language) for i in changed if i in site.entries}
-        if changed and self._json.update(site, changed, fresh):
-            served.write("api/businesses.json", self._json.data)
+        self._json.sync(site, changed, fresh, served)
         assert self.indexes is not None
         self.search_pending = not self.indexes.commit(served, wait=not defer_search)
         self._update_logos(old, site, changed, served)

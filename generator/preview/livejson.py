@@ -8,10 +8,12 @@ edit changes, so a renamed or added business costs a few milliseconds at
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
+from ..publish import api_pages
 from ..publish.api import join_businesses, json_head
 from ..decide.site import Site
+from .livewrite import Served
 
 
 class LiveBusinessesJson:
@@ -23,8 +25,40 @@ class LiveBusinessesJson:
 
     def __init__(self, site: Site, fragments: dict[str, bytes]) -> None:
         self.head = json_head(site)
+        self.as_of = site.as_of.isoformat()
         self.fragments = fragments  # business id → its piece of the file
+        self.written: dict[str, bytes] = {}  # the pages last written, for a paged directory
         self._order(site)
+
+    def files(self) -> dict[str, bytes | bytearray]:
+        """What the build writes: the one file, or the index and its pages (:mod:`generator.publish.api_pages`)."""
+        if len(self.ids) < api_pages.PAGED_FROM:
+            return {api_pages.INDEX: self.data}
+        return {path: b"".join(pieces) for path, pieces in api_pages.paged_files(self.as_of, self.ids, self.parts)}
+
+    def write_all(self, write: Callable[[str, bytes | bytearray], None]) -> None:
+        files = self.files()
+        self.written = {path: bytes(data) for path, data in files.items()} if self._paged() else {}
+        for path, data in files.items():
+            write(path, data)
+
+    def sync(self, site: Site, changed: frozenset[str], fresh: Mapping[str, bytes], served: Served) -> None:
+        """Follow ``changed`` businesses and write what changed of the file, or of the pages."""
+        if not (changed and self.update(site, changed, fresh)):
+            return
+        if not self._paged() and not self.written:
+            served.write(api_pages.INDEX, self.data)
+            return
+        files = {path: bytes(data) for path, data in self.files().items()}
+        for path in sorted(self.written.keys() - files.keys()):
+            served.remove(path)
+        for path, data in files.items():
+            if self.written.get(path) != data:
+                served.write(path, data)
+        self.written = files if self._paged() else {}
+
+    def _paged(self) -> bool:
+        return len(self.ids) >= api_pages.PAGED_FROM
 
     def _order(self, site: Site) -> None:
         self.ids = list(site.entries)

@@ -16,6 +16,7 @@ from typing import Any
 from ..decide.reasons import reason_text
 from ..decide.site import Listed, Site
 from ..render.views import Language, business_path, numbers_shown
+from . import api_pages
 from .staging import WriteStats, Written, write_pieces
 
 
@@ -75,9 +76,17 @@ def join_businesses(pieces: Iterable[bytes]) -> Iterator[bytes]:
 
 
 def write_businesses_json(shared: dict[str, Any], target: str) -> Written:
-    """``api/businesses.json`` of ``shared["site"]`` under ``target`` (a piece of the build's work)."""
+    """``api/businesses.json`` of ``shared["site"]`` under ``target`` (a piece of the build's work):
+    one file, or past :data:`~generator.publish.api_pages.PAGED_FROM` businesses an index of pages."""
+    site: Site = shared["site"]
     stats = WriteStats()
-    write_pieces(Path(target), "api/businesses.json", businesses_json(shared["site"]), stats)
+    if len(site.entries) < api_pages.PAGED_FROM:
+        write_pieces(Path(target), api_pages.INDEX, businesses_json(site), stats)
+        return Written(stats)
+    language = Language(site.config.languages[0])
+    pieces = [business_json(listed, language) for listed in site.entries.values()]
+    for path, file_pieces in api_pages.paged_files(site.as_of.isoformat(), list(site.entries), pieces):
+        write_pieces(Path(target), path, file_pieces, stats)
     return Written(stats)
 
 
