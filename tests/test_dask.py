@@ -1,0 +1,161 @@
+"""``badgedir build --dask ADDRESS`` (issue #18): the same build on a real Dask cluster, byte for byte.
+
+A ``LocalCluster`` of two worker processes (loopback only) builds a couple of
+thousand synthetic businesses; the tree must equal a local build's, file by
+file.  A worker killed in the middle of rendering is either survived (Dask
+runs its pieces again elsewhere) or the build fails cleanly and the
+published folder is the one before.  An unreachable scheduler is one line
+and exit 1, within the connect timeout, with the output untouched.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import AS_OF, THREE_TIERS, make_content
+from generator.build import BuildOptions, build
+from generator.cli import main
+from generator.engine.executors import ClusterError
+
+distributed = pytest.importorskip("distributed")
+
+ROOT = Path(__file__).resolve().parents[1]
+BUSINESSES = 2000
+SYNTH_AS_OF = date(2026, 11, 25)  # the date benchmarks/synth.py writes its verifications relative to
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        yield cluster, client
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
+    assert spec is not None and spec.loader is not None
+    synth = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("synth", synth)  # its dataclasses look their module up
+    spec.loader.exec_module(synth)
+    content = tmp_path_factory.mktemp("dask") / "content"
+    synth.generate(BUSINESSES, content)
+    return content
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by its relative path, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_same_tree(one: Path, two: Path) -> None:
+    first, second = tree(one), tree(two)
+    assert sorted(first) == sorted(second)
+    assert [path for path in first if first[path] != second[path]] == []
+
+
+def _loaded_recipe() -> bool:
+    return "generator.render.recipe" in sys.modules  # a worker that ran pages made the renderer from a recipe
+
+
+def test_a_dask_build_is_byte_identical_to_a_local_build(cluster, synthetic: Path) -> None:
+    (scheduler, client), base = cluster, synthetic.parent
+    started = time.perf_counter()
+    local = build(BuildOptions(content=synthetic, output=base / "local", as_of=SYNTH_AS_OF, jobs=2))
+    local_seconds = time.perf_counter() - started
+    for run in ("cold", "warm"):  # the build cache on the shared filesystem serves the second one's workers
+        started = time.perf_counter()
+        result = build(BuildOptions(content=synthetic, output=base / "on-dask", as_of=SYNTH_AS_OF, jobs=2,
+                                    cache=base / "cache", dask=scheduler.scheduler_address))
+        print(f"{BUSINESSES} businesses: local (2 processes) {local_seconds:.1f} s, "
+              f"Dask ({run}) {time.perf_counter() - started:.1f} s")
+        assert result.files == local.files and result.pages == local.pages
+        assert_same_tree(base / "local", base / "on-dask")
+    assert set(client.run(_loaded_recipe).values()) == {True}  # both workers rendered
+    assert not (base / "on-dask" / ".badgedir-site.pickle").exists()
+
+
+def test_a_worker_killed_mid_build_is_survived_or_the_old_site_stays(cluster, synthetic: Path) -> None:
+    (scheduler, client), base = cluster, synthetic.parent
+    output = base / "killed"
+    build(BuildOptions(content=synthetic, output=output, as_of=SYNTH_AS_OF, jobs=2))
+    before = tree(output)
+    later = SYNTH_AS_OF + timedelta(days=400)  # verifications expire: a different site
+    victim = next(iter(client.run(os.getpid).values()))
+    killed = threading.Event()
+    done = threading.Event()
+
+    def kill_once_pages_are_written() -> None:
+        while not done.is_set():
+            for staging in base.glob(".badgedir-staging-killed-*"):
+                try:
+                    written = len(os.listdir(staging / "b"))
+                except OSError:
+                    continue
+                if written >= 200:
+                    os.kill(victim, signal.SIGKILL)
+                    killed.set()
+                    return
+            time.sleep(0.01)
+
+    killer = threading.Thread(target=kill_once_pages_are_written, daemon=True)
+    killer.start()
+    try:
+        build(BuildOptions(content=synthetic, output=output, as_of=later, jobs=2, dask=scheduler.scheduler_address))
+        survived = True
+    except ClusterError as failed:
+        survived = False
+        print(f"the build failed cleanly: {failed}")
+    finally:
+        done.set()
+        killer.join()
+    assert killed.is_set(), "the build ended before a worker could be killed"
+    if survived:
+        build(BuildOptions(content=synthetic, output=base / "later", as_of=later, jobs=2))
+        assert_same_tree(base / "later", output)
+    else:
+        time.sleep(1)  # nothing still running writes into the discarded staging folder
+        assert not list(base.glob(".badgedir-staging-killed-*"))
+        assert tree(output) == before
+    client.wait_for_workers(2, timeout=60)  # the nanny starts another
+
+
+def test_an_unreachable_scheduler_is_one_line_and_leaves_the_output(tmp_path: Path, capsys) -> None:
+    content = make_content(tmp_path, THREE_TIERS)
+    output = tmp_path / "site"
+    assert main(["build", "--content", str(content), "--output", str(output), "--as-of", str(AS_OF), "-q"]) == 0
+    before = tree(output)
+    capsys.readouterr()
+    started = time.monotonic()
+    code = main(["build", "--content", str(content), "--output", str(output), "--as-of", str(AS_OF),
+                 "--dask", "tcp://127.0.0.1:1", "--dask-timeout", "2"])  # a closed loopback port
+    assert time.monotonic() - started < 15
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    assert err.startswith("badgedir: error: cannot reach the Dask scheduler at tcp://127.0.0.1:1")
+    assert err.rstrip().endswith("the output folder was left as it was")
+    assert tree(output) == before
+    assert main(["build", "--content", str(content), "--output", str(output), "--dask", "nope://127.0.0.1:1"]) == 2
+    assert "is not a Dask scheduler address" in capsys.readouterr().err
+    assert tree(output) == before
+
+
+def test_a_local_build_never_imports_dask(tmp_path: Path) -> None:
+    content = make_content(tmp_path, THREE_TIERS)
+    script = ("import sys\nfrom generator.cli import main\n"
+              f"assert main(['build', '--content', {str(content)!r}, '--output', {str(tmp_path / 'site')!r}, '-q']) == 0\n"
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
