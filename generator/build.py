@@ -145,6 +145,8 @@ def build(options: BuildOptions, progress: Progress | None = None,
 def _build(options: BuildOptions, executor: Executor, progress: Progress, clock: Callable[[], float], started: float,
            published: Callable[[], None]) -> BuildResult:
     store = open_store(options.cache)
+    executor.require([folder for folder in (options.content, options.templates, options.cache)
+                      if folder is not None])  # a worker elsewhere reads through these paths (and writes the cache)
     site, warnings = load_site(options.content, options.as_of, options.strict, options.jobs, progress, store,
                                executor)
     previous = _previous_copy(options)

@@ -18,10 +18,12 @@ This module is the only one that imports Dask.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
-from concurrent.futures import CancelledError
 from collections.abc import Callable, Iterator
+from concurrent.futures import CancelledError
+from pathlib import Path
 from typing import Any, TypeVar
 
 import distributed
@@ -84,7 +86,7 @@ class DaskExecutor(Executor):
                 yield result
             finished = True
         finally:
-            if not finished:
+            if not finished and not all(future.done() for future in futures):  # (a caller may stop at the last)
                 self._stop(futures)
             self.client.cancel(futures)  # finished: let the scheduler forget them
 
@@ -100,6 +102,17 @@ class DaskExecutor(Executor):
                 time.sleep(0.2)
         except Exception:  # the scheduler is gone too: nothing of ours can still be running there
             return
+
+    def require(self, folders: list[Path]) -> None:
+        """Fail now, in one line, if a worker cannot see one of ``folders`` (not on the shared filesystem)."""
+        try:
+            missing = self.client.run(_missing, [str(folder) for folder in folders])
+        except Exception:  # a worker that died meanwhile: its tasks go elsewhere
+            missing = {}
+        for worker, folders_missing in sorted(missing.items()):
+            if folders_missing:
+                raise ClusterError(f"the Dask worker {worker} cannot see {folders_missing[0]}: content, templates, "
+                                   f"cache and output must be on a filesystem every worker mounts at the same path")
 
     def close(self) -> None:
         """Workers drop this build's site (it can be large), then the connection closes."""
@@ -167,6 +180,10 @@ def _run_piece(piece: Work, recipe: Recipe, code: str) -> Any:
 def _map_batch(function: Callable[[T], R], items: list[T], code: str) -> list[R]:
     _same_code(code)
     return [function(item) for item in items]
+
+
+def _missing(folders: list[str]) -> list[str]:
+    return [folder for folder in folders if not os.path.isdir(folder)]
 
 
 def _forget() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from ..diagnostics import UsageError
@@ -55,6 +56,9 @@ class Executor:
     def run(self, work: list[Work], shared: Any, recipe: Recipe | None = None, min_items: int = 2) -> Iterator[Any]:
         """Each piece's result, in order, called as ``piece.function(shared, piece.argument)``."""
         raise NotImplementedError
+
+    def require(self, folders: list[Path]) -> None:
+        """Check that every process running pieces can see these folders (here: they all share this machine's)."""
 
     def close(self) -> None:
         """Let go of whatever the executor holds (a connection, the workers' copies of the site)."""

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..cache.store import Store
 from ..decide.site import Site
-from ..engine.executors import Recipe
+from ..engine.executors import ClusterError, Recipe
 from ..publish.links import Targets
 from ..publish.staging import Staging, link_unchanged, published_for
 from .pages import Page
@@ -68,8 +68,12 @@ def drop_snapshot(staging: Staging) -> None:
 
 def make_shared(recipe: SharedRecipe) -> dict[str, Any]:
     """In a worker: the ``shared`` values the build's pieces expect, made as the client made its own."""
-    with open(recipe.snapshot, "rb") as f:
-        site, pages, targets = pickle.load(f)
+    try:
+        with open(recipe.snapshot, "rb") as f:
+            site, pages, targets = pickle.load(f)
+    except FileNotFoundError:
+        raise ClusterError(f"a Dask worker cannot see the staging folder {recipe.staging}: the output folder must "
+                           "be on a filesystem every worker mounts at the same path") from None
     renderer = Renderer(site, recipe.templates, store=recipe.store, links=targets)
     renderer.publish_key(recipe.public_key)
     renderer.prepare_cache(pages)
