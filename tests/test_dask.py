@@ -147,6 +147,18 @@ def test_a_worker_killed_mid_build_is_survived_or_the_old_site_stays(cluster, sy
         assert tree(output) == before
 
 
+def test_a_worker_running_other_code_refuses_the_work(cluster) -> None:
+    """Every task carries the client's code digest: a worker with another badgedir would render another site."""
+    from generator.engine.dask_executor import DaskExecutor
+
+    with DaskExecutor(cluster[0].scheduler_address) as executor:
+        assert executor.jobs == 2
+        assert list(executor.map(len, [[1], [2, 3]])) == [1, 2]
+        executor.code = "another version"
+        with pytest.raises(ClusterError, match="another version of badgedir"):
+            list(executor.map(len, [[1], [2, 3]]))
+
+
 def test_an_unreachable_scheduler_is_one_line_and_leaves_the_output(tmp_path: Path, capsys) -> None:
     content = make_content(tmp_path, THREE_TIERS)
     output = tmp_path / "site"
