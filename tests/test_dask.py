@@ -147,6 +147,23 @@ def test_a_worker_killed_mid_build_is_survived_or_the_old_site_stays(cluster, sy
         assert tree(output) == before
 
 
+def test_a_signed_build_with_user_templates_is_the_same_on_dask(cluster, tmp_path: Path) -> None:
+    """The recipe carries what a worker cannot find by itself: the templates folder and the key FAQ pages show."""
+    from generator.record.minisign import generate
+
+    content = make_content(tmp_path, THREE_TIERS)
+    templates = tmp_path / "templates"
+    (templates / "static").mkdir(parents=True)
+    (templates / "static" / "extra.css").write_text("body { color: #123; }\n")
+    (templates / "404.html").write_text('{% extends "base.html" %}{% block content %}<p>Nothing here.</p>{% endblock %}\n')
+    key = generate()
+    for name, dask in (("local", None), ("on-dask", cluster[0].scheduler_address)):
+        build(BuildOptions(content=content, output=tmp_path / name, as_of=AS_OF, jobs=1, templates=templates,
+                           sign_key=key, dask=dask))
+    assert b"Nothing here." in (tmp_path / "on-dask" / "404.html").read_bytes()
+    assert_same_tree(tmp_path / "local", tmp_path / "on-dask")
+
+
 def test_a_worker_running_other_code_refuses_the_work(cluster) -> None:
     """Every task carries the client's code digest: a worker with another badgedir would render another site."""
     from generator.engine.dask_executor import DaskExecutor
