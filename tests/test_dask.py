@@ -26,6 +26,7 @@ import pytest
 from conftest import AS_OF, THREE_TIERS, make_content
 from generator.build import BuildOptions, build
 from generator.cli import main
+from generator.diagnostics import BuildFailed
 from generator.engine.executors import ClusterError
 
 distributed = pytest.importorskip("distributed")
@@ -162,6 +163,22 @@ def test_a_signed_build_with_user_templates_is_the_same_on_dask(cluster, tmp_pat
                            sign_key=key, dask=dask))
     assert b"Nothing here." in (tmp_path / "on-dask" / "404.html").read_bytes()
     assert_same_tree(tmp_path / "local", tmp_path / "on-dask")
+
+
+def test_a_template_error_on_a_worker_is_the_same_diagnostic_and_nothing_is_published(cluster, tmp_path: Path) -> None:
+    content = make_content(tmp_path, THREE_TIERS)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "business.html").write_text('{% extends "base.html" %}{% block content %}{{ 1 / 0 }}{% endblock %}\n')
+    failures = []
+    for dask in (None, cluster[0].scheduler_address):
+        with pytest.raises(BuildFailed) as failed:
+            build(BuildOptions(content=content, output=tmp_path / "site", as_of=AS_OF, jobs=1, templates=templates,
+                               dask=dask))
+        failures.append([str(d) for d in failed.value.diagnostics])
+    assert failures[0] == failures[1] == ["business.html:1: ZeroDivisionError: division by zero"]
+    time.sleep(0.5)
+    assert not (tmp_path / "site").exists() and not list(tmp_path.glob(".badgedir-staging-*"))
 
 
 def test_a_worker_running_other_code_refuses_the_work(cluster) -> None:
