@@ -106,8 +106,8 @@ def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 
               executor: Executor | None = None) -> tuple[Site, list[Diagnostic]]:
     """Stages 1–3: everything short of rendering.  Raises :class:`BuildFailed` with every problem.
 
-    ``executor`` reads the files (default: this machine's ``jobs`` processes); deciding tiers
-    sees the whole directory and runs here, on ``jobs`` processes.
+    ``executor`` reads the files and checks names (default: this machine's ``jobs`` processes); the
+    rest of deciding tiers (the joins, the A–Z order) sees the whole directory and runs here.
     """
     progress = progress or Progress()
     if not content_dir.is_dir():
@@ -118,7 +118,7 @@ def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 
         site = None
         if content is not None:
             progress.stage("deciding tiers")
-            site, more = assemble_site(content, as_of, jobs)
+            site, more = assemble_site(content, as_of, jobs, executor)
             diagnostics += more + publishing_warnings(content.site) + translation_warnings(content.site.languages)
     if strict:
         diagnostics = [Diagnostic(d.path, d.line, d.message, "error") for d in diagnostics]

@@ -78,6 +78,10 @@ def _loaded_recipe() -> bool:
     return "generator.render.recipe" in sys.modules  # a worker that ran pages made the renderer from a recipe
 
 
+def _task_prefixes(dask_scheduler=None) -> list[str]:  # (run on the scheduler: Dask passes it in)
+    return list(dask_scheduler.task_prefixes)
+
+
 def test_a_dask_build_is_byte_identical_to_a_local_build(cluster, synthetic: Path, local_site) -> None:
     (scheduler, client), base, (local, local_seconds) = cluster, synthetic.parent, local_site
     files = sum(1 for p in local.rglob("*") if p.is_file())
@@ -90,6 +94,8 @@ def test_a_dask_build_is_byte_identical_to_a_local_build(cluster, synthetic: Pat
         assert result.files == files
         assert_same_tree(local, base / "on-dask")
     assert set(client.run(_loaded_recipe).values()) == {True}  # both workers rendered
+    ran = set(client.run_on_scheduler(_task_prefixes))
+    assert {"map_batch", "run_sent_piece", "run_piece"} <= ran  # reading, name checks, and the site's pieces
     assert not (base / "on-dask" / ".badgedir-site.pickle").exists()
 
 

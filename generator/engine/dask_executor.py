@@ -64,11 +64,18 @@ class DaskExecutor(Executor):
             yield from results
 
     def run(self, work: list[Work], shared: Any, recipe: Recipe | None = None, min_items: int = 2) -> Iterator[Any]:
-        """One task per piece; ``shared`` stays here, the workers make theirs from ``recipe``."""
-        if recipe is None:
-            raise ValueError("a Dask build needs a Recipe for what its pieces share")
-        futures = [self.client.submit(_run_piece, piece, recipe, self.code, pure=False) for piece in work]
-        yield from self._results(futures)
+        """One task per piece.  With a ``recipe``, ``shared`` stays here and each worker makes its own from
+        the recipe; without one, ``shared`` (which must pickle) is sent once to each worker, not per piece."""
+        if recipe is not None:
+            futures = [self.client.submit(_run_piece, piece, recipe, self.code, pure=False) for piece in work]
+            yield from self._results(futures)
+            return
+        [sent] = self.client.scatter([shared], broadcast=True, hash=False)
+        try:
+            futures = [self.client.submit(_run_sent_piece, piece, sent, self.code, pure=False) for piece in work]
+            yield from self._results(futures)
+        finally:
+            self.client.cancel([sent])
 
     def _results(self, futures: list[Any]) -> Iterator[Any]:
         """Each future's result in order; on a failure (or when the caller stops) the rest are cancelled,
@@ -175,6 +182,11 @@ def _shared(recipe: Recipe, code: str) -> Any:
 
 def _run_piece(piece: Work, recipe: Recipe, code: str) -> Any:
     return piece.function(_shared(recipe, code), piece.argument)
+
+
+def _run_sent_piece(piece: Work, shared: Any, code: str) -> Any:
+    _same_code(code)
+    return piece.function(shared, piece.argument)
 
 
 def _map_batch(function: Callable[[T], R], items: list[T], code: str) -> list[R]:
