@@ -10,20 +10,22 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 from .cache.store import DiskStore, Store, open_store
 from .publish.api import write_businesses_json
 from .publish.link_check import broken_links, content_links
-from .publish.links import Findings, planned_targets, static_paths
+from .publish.links import Findings, Targets, planned_targets, static_paths
 from .read.content import read_content
 from .diagnostics import BuildFailed, Diagnostic, UsageError, errors_in
 from .engine.memory import collector_paused
 from .render.pages import Page, plan_pages
-from .engine.parallel import POOL_FROM, Work, default_jobs, run_work
+from .engine.executors import Executor, LocalExecutor, open_executor
+from .engine.parallel import POOL_FROM, Work, default_jobs
 from .publish.files import business_file_work, logo_card_work, write_site_files
+from .render.recipe import drop_snapshot, write_recipe
 from .render.renderer import Renderer, business_page_work, page_work
 from .publish.seo import publishing_warnings
 from .decide.site import Site, assemble_site
@@ -59,6 +61,8 @@ class BuildOptions:
     previous: str | None = None  # the published copy this build replaces: a folder or URL (--previous)
     previous_key: PublicKey | None = None  # checks ``previous``; default: the public half of ``sign_key``
     check_links: bool = True  # False only to measure what checking costs (benchmarks/link_check.py)
+    dask: str | None = None  # a dask.distributed scheduler's address: the pieces of work run on its workers
+    dask_timeout: float = 10.0  # seconds to wait for that scheduler (and a first worker) to answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,18 +102,23 @@ def _bad_date(text: str) -> date:
 
 
 def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 1,
-              progress: Progress | None = None, store: Store | None = None) -> tuple[Site, list[Diagnostic]]:
-    """Stages 1–3: everything short of rendering.  Raises :class:`BuildFailed` with every problem."""
+              progress: Progress | None = None, store: Store | None = None,
+              executor: Executor | None = None) -> tuple[Site, list[Diagnostic]]:
+    """Stages 1–3: everything short of rendering.  Raises :class:`BuildFailed` with every problem.
+
+    ``executor`` reads the files and checks names (default: this machine's ``jobs`` processes); the
+    rest of deciding tiers (the joins, the A–Z order) sees the whole directory and runs here.
+    """
     progress = progress or Progress()
     if not content_dir.is_dir():
         raise UsageError(f"content folder {content_dir} does not exist")
     with collector_paused():  # millions of objects that live as long as the build
         progress.stage("reading content")
-        content, diagnostics = read_content(content_dir, jobs, store, as_of)
+        content, diagnostics = read_content(content_dir, jobs, store, as_of, executor)
         site = None
         if content is not None:
             progress.stage("deciding tiers")
-            site, more = assemble_site(content, as_of, jobs)
+            site, more = assemble_site(content, as_of, jobs, executor)
             diagnostics += more + publishing_warnings(content.site) + translation_warnings(content.site.languages)
     if strict:
         diagnostics = [Diagnostic(d.path, d.line, d.message, "error") for d in diagnostics]
@@ -125,8 +134,21 @@ def build(options: BuildOptions, progress: Progress | None = None,
     started = clock()
     progress = progress or Progress()
     check_output_location(options.content, options.output)
+    if options.dask is not None:  # paths a worker elsewhere can open, whatever its working folder
+        options = replace(options, content=options.content.absolute(), output=options.output.absolute(),
+                          templates=options.templates.absolute() if options.templates else None,
+                          cache=options.cache.absolute() if options.cache else None)
+    with open_executor(options.jobs, options.dask, options.dask_timeout) as executor:  # before anything is read
+        return _build(options, executor, progress, clock, started, published)
+
+
+def _build(options: BuildOptions, executor: Executor, progress: Progress, clock: Callable[[], float], started: float,
+           published: Callable[[], None]) -> BuildResult:
     store = open_store(options.cache)
-    site, warnings = load_site(options.content, options.as_of, options.strict, options.jobs, progress, store)
+    executor.require([folder for folder in (options.content, options.templates, options.cache)
+                      if folder is not None])  # a worker elsewhere reads through these paths (and writes the cache)
+    site, warnings = load_site(options.content, options.as_of, options.strict, options.jobs, progress, store,
+                               executor)
     previous = _previous_copy(options)
     record = record_files(site, previous.feed if previous else None, options.sign_key)
     pages = plan_pages(site, businesses=False)  # the business pages are made by the workers
@@ -138,7 +160,7 @@ def build(options: BuildOptions, progress: Progress | None = None,
     staging = Staging(options.output)
     try:
         progress.stage("rendering pages", page_total)
-        findings = _write_site(site, renderer, pages, page_total, options, staging, progress)
+        findings = _write_site(site, renderer, pages, page_total, options, staging, progress, executor, targets)
         for path, data in record.items():  # the feed and the public key, listed in the manifest like any file
             staging.write_bytes(path, data)
         if options.check_links:
@@ -178,8 +200,9 @@ def record_files(site: Site, previous: Previous | None, key: SecretKey | None) -
 
 
 def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: int, options: BuildOptions,
-                staging: Staging, progress: Progress) -> Findings:
-    """Stage 5: every page and data file, by one pool of workers.
+                staging: Staging, progress: Progress, executor: Executor | None = None,
+                targets: Targets | None = None) -> Findings:
+    """Stage 5: every page and data file, by one pool of workers (``executor``: this machine's, or a cluster's).
 
     The site-wide files (search and lookup indexes, ``api/businesses.json``,
     the sitemap) are single pieces of work that take seconds on a large
@@ -188,26 +211,34 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: i
     """
     from .search.from_site import write_site_search  # search/ and lookup/ indexes (issue #3)
 
-    target, dirs = staging.dir, template_dirs(options.templates)
+    executor = executor or LocalExecutor(options.jobs)
+    target, dirs, jobs = staging.dir, template_dirs(options.templates), executor.jobs
     work = [Work(write_site_search, str(target)), Work(write_businesses_json, str(target)),
             Work(write_site_files, str(target))]
-    work += logo_card_work(site, target, options.jobs)  # what social cards show of a verified business
-    work += page_work(pages, target, dirs, options.jobs)
-    work += business_page_work(site, target, dirs, options.jobs)
-    work += business_file_work(site, target, options.jobs)  # contact cards and badges (issue #7)
+    work += logo_card_work(site, target, jobs)  # what social cards show of a verified business
+    work += page_work(pages, target, dirs, jobs)
+    work += business_page_work(site, target, dirs, jobs)
+    work += business_file_work(site, target, jobs)  # contact cards and badges (issue #7)
     shared = {"site": site, "renderer": renderer}
+    recipe = (write_recipe(site, pages, targets, options.templates, renderer.store,
+                           options.sign_key.public if options.sign_key else None, staging)
+              if executor.remote else None)  # a worker that did not fork makes ``shared`` from this
     problems: list[Diagnostic] = []
     findings = Findings()
-    for done in run_work(work, shared, options.jobs, min_items=2 if page_total >= POOL_FROM else 10**9):
-        staging.stats.add(done.stats)
-        if done.cache is not None:
-            renderer.store.add(done.cache)
-        progress.advance(done.pages)
-        problems += done.problems
-        if done.links:
-            findings.add(done.links)
-        if problems:
-            raise BuildFailed(problems)
+    try:
+        for done in executor.run(work, shared, recipe, min_items=2 if page_total >= POOL_FROM else 10**9):
+            staging.stats.add(done.stats)
+            if done.cache is not None:
+                renderer.store.add(done.cache)
+            progress.advance(done.pages)
+            problems += done.problems
+            if done.links:
+                findings.add(done.links)
+            if problems:
+                raise BuildFailed(problems)
+    finally:
+        if recipe is not None:
+            drop_snapshot(staging)
     logos = {listed.logo.filename: listed.logo.data for listed in site.entries.values() if listed.logo is not None}
     for filename, data in sorted(logos.items()):  # named by content hash: businesses sharing one logo share the file
         staging.write_bytes(f"static/logos/{filename}", data)

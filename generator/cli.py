@@ -53,6 +53,11 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--previous-key", type=Path, metavar="PUBFILE", help="public key checking --previous "
                        "(default: the public half of the signing key)")
 
+    build.add_argument("--dask", metavar="ADDRESS", help="run the build's work on a Dask cluster, e.g. tcp://10.0.0.5:8786 "
+                       "(needs pip install 'badgedir[dask]'; content, templates, cache and output on a filesystem "
+                       "every worker mounts at the same path)")
+    build.add_argument("--dask-timeout", dest="dask_timeout", type=float, default=10.0, metavar="SECONDS",
+                       help="wait this long for the Dask scheduler and a first worker (default: 10)")
     cache_options(build)
 
     keygen = commands.add_parser("keygen", help="make a key pair to sign the site with (minisign format)")
@@ -165,11 +170,13 @@ def _cmd_build(args: argparse.Namespace, interruptions: Interruptions) -> int:
     from .engine.progress import TerminalProgress, summary_line
     from .record.keys import load_public_key, load_sign_key
 
+    if not 0 < args.dask_timeout <= 3600:
+        raise UsageError("--dask-timeout must be 0-3600 seconds")
     options = BuildOptions(content=args.content, output=args.output, templates=args.templates,
                            as_of=resolve_as_of(args.as_of), strict=args.strict, cache=args.cache,
                            sign_key=load_sign_key(args.sign_key, os.environ), previous=args.previous,
                            previous_key=load_public_key(args.previous_key, "--previous-key") if args.previous_key else None,
-                           **({"jobs": args.jobs} if args.jobs else {}))
+                           dask=args.dask, dask_timeout=args.dask_timeout, **({"jobs": args.jobs} if args.jobs else {}))
     result = build(options, TerminalProgress.for_stream(sys.stderr, quiet=args.quiet),
                    published=interruptions.published)
     if not args.quiet:

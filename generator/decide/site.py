@@ -18,7 +18,8 @@ from ..diagnostics import ContentError, ContentWarning, Diagnostic
 from .impostors import Resemblance
 from ..model import Business, Content, FaqPage, Logo, RegisterEntry, SiteConfig, Verification
 from .namecheck import badge_claims
-from ..engine.parallel import POOL_FROM, Work, run_work
+from ..engine.executors import Executor, LocalExecutor
+from ..engine.parallel import POOL_FROM, Work
 from ..read.slugs import fold, slugify
 from .tiers import TIER_ORDER, Tier, TierDecision, decide_tier
 
@@ -58,7 +59,10 @@ class Site:
         return {tier.value: len(self.tiers[tier]) for tier in TIER_ORDER}
 
 
-def assemble_site(content: Content, as_of: date, jobs: int = 1) -> tuple[Site | None, list[Diagnostic]]:
+def assemble_site(content: Content, as_of: date, jobs: int = 1,
+                  executor: Executor | None = None) -> tuple[Site | None, list[Diagnostic]]:
+    """The site, or None with the errors a decided tier brings; the name checks run on ``executor``
+    (default: ``jobs`` forked processes of this machine)."""
     records = defaultdict(list)
     for record in content.verifications:
         records[record.business].append(record)
@@ -67,7 +71,8 @@ def assemble_site(content: Content, as_of: date, jobs: int = 1) -> tuple[Site | 
         for b in content.businesses
     }
     verified = [b for b in content.businesses if decisions[b.id].tier is Tier.VERIFIED]
-    diagnostics, imitations = _check_names(content.businesses, decisions, Resemblance(verified), jobs)
+    diagnostics, imitations = _check_names(content.businesses, decisions, Resemblance(verified),
+                                           executor or LocalExecutor(jobs))
     if any(d.level == "error" for d in diagnostics):
         return None, diagnostics
     by_id = {b.id: b for b in content.businesses}
@@ -98,14 +103,16 @@ def assemble_site(content: Content, as_of: date, jobs: int = 1) -> tuple[Site | 
 
 
 def _check_names(businesses: tuple[Business, ...], decisions: Mapping[str, TierDecision], resemblance: Resemblance,
-                 jobs: int) -> tuple[list[Diagnostic], dict[str, Business]]:
+                 executor: Executor) -> tuple[list[Diagnostic], dict[str, Business]]:
     """Each business's diagnostics (a badge its name claims) and the verified business it looks like.
 
     Business by business, and most of deciding tiers (4 s of 6 at 100,000
     businesses, on one core): with ``jobs > 1`` forked workers share it.  They
-    inherit the businesses, decisions and index, and send back diagnostics and ids.
+    inherit the businesses, decisions and index (a Dask worker receives them
+    once, not per piece), and send back diagnostics and ids.
     """
     shared = (businesses, decisions, resemblance)
+    jobs = executor.jobs
     if jobs <= 1 or len(businesses) < POOL_FROM:
         return _names_in(shared, (0, len(businesses)))
     size = -(-len(businesses) // (jobs * 4))
@@ -113,7 +120,7 @@ def _check_names(businesses: tuple[Business, ...], decisions: Mapping[str, TierD
     verified = {b.id: b for b in resemblance.verified}
     diagnostics: list[Diagnostic] = []
     imitations: dict[str, Business] = {}
-    for found, pairs in run_work(work, shared, jobs):
+    for found, pairs in executor.run(work, shared):
         diagnostics += found
         imitations.update((business_id, verified[original_id]) for business_id, original_id in pairs)
     return diagnostics, imitations

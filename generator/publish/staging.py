@@ -230,6 +230,20 @@ def _owner_alive(folder: Path, field: int = 1) -> bool:
 _PUBLISHED: dict[str, str] = {}  # staging folder → the published folder whose unchanged files it links
 
 
+def published_for(staging_dir: Path) -> str | None:
+    """The published folder whose unchanged files ``staging_dir`` links, if it does."""
+    return _PUBLISHED.get(str(staging_dir))
+
+
+def link_unchanged(staging_dir: Path, published: str | None) -> None:
+    """In a process that did not fork from the build (a Dask worker): link the files whose bytes did not
+    change as the build's own processes do, or (``None``) write every file."""
+    if published is None:
+        _PUBLISHED.pop(str(staging_dir), None)
+    else:
+        _PUBLISHED[str(staging_dir)] = published
+
+
 def write_file(base: Path, rel: str, data: bytes, stats: WriteStats) -> None:
     """Write one file under ``base``; ``rel`` is a path we planned, never one a business wrote."""
     published = _PUBLISHED.get(str(base))

@@ -2,7 +2,9 @@
 
 The result is a :class:`~generator.model.Content` or the complete list of
 reasons there is none.  Reading files is the slow part of a large build, so
-the per-file work can be spread over processes (``jobs``).
+the per-file work can be spread over processes (``jobs``), or over a cluster's
+workers (an :class:`~generator.engine.executors.Executor`); checking across
+files sees every file and runs here.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from ..diagnostics import Diagnostic, errors_in
 from .formats import format_of
 from .load import FileResult, content_files, load_faq_page, read_file, read_site, unread_warnings
 from ..model import Content, Verification
-from ..engine.parallel import map_in_processes
+from ..engine.executors import Executor, LocalExecutor
 from ..cache.reads import cached_read
 from ..cache.store import Store
 from ..decide.site import claim_errors
@@ -24,7 +26,7 @@ from .spans import SPLIT_FROM, Span, plan_spans, rest_of
 
 
 def read_content(content_dir: Path, jobs: int = 1, store: Store | None = None,
-                 as_of: date | None = None) -> tuple[Content | None, list[Diagnostic]]:
+                 as_of: date | None = None, executor: Executor | None = None) -> tuple[Content | None, list[Diagnostic]]:
     """Every content file read (from the cache where it has not changed) and checked across files:
     the content, or None with every reason there is none.
 
@@ -43,7 +45,7 @@ def read_content(content_dir: Path, jobs: int = 1, store: Store | None = None,
     files += [("verification", p) for p in content_files(content_dir, "verifications")]
     merged = FileResult()
     evidence_right = bool(region)
-    for (kind, _), result in zip(files, read_files(files, region, content_dir, jobs, store)):
+    for (kind, _), result in zip(files, read_files(files, region, content_dir, jobs, store, executor)):
         merged.businesses += result.businesses
         merged.logos.update(result.logos)
         merged.register += result.register
@@ -83,7 +85,7 @@ def read_content(content_dir: Path, jobs: int = 1, store: Store | None = None,
 
 
 def read_files(files: list[tuple[str, Path]], region: str, content_dir: Path, jobs: int,
-               store: Store | None = None) -> list[FileResult]:
+               store: Store | None = None, executor: Executor | None = None) -> list[FileResult]:
     """What each file yielded, in file order; a big file is read in spans on every core (see spans.py).
 
     The register and verification files are few and large: their spans go
@@ -94,6 +96,8 @@ def read_files(files: list[tuple[str, Path]], region: str, content_dir: Path, jo
     (``store``) keyed on its own bytes.
     """
     store = store if store is not None else Store()
+    executor = executor or LocalExecutor(jobs)
+    jobs = executor.jobs
     tasks: list[tuple[str, Path, str, Path, Store, Span | None]] = []
     owner: list[int] = []  # the file each task reads
     total = 0
@@ -108,8 +112,8 @@ def read_files(files: list[tuple[str, Path]], region: str, content_dir: Path, jo
     order = sorted(range(len(tasks)), key=lambda t: tasks[t][0] == "business")
     done: list[FileResult | None] = [None] * len(tasks)
     pooled = len(tasks) >= 64 or total >= POOL_BYTES
-    for t, (result, counts) in zip(order, map_in_processes(_read_one, [tasks[t] for t in order], jobs,
-                                                           1 if pooled else 10**9)):
+    for t, (result, counts) in zip(order, executor.map(_read_one, [tasks[t] for t in order],
+                                                       1 if pooled else 10**9)):
         done[t] = result
         store.add(counts)
     results = [FileResult() for _ in files]
