@@ -54,7 +54,10 @@ def first_page(content: Path, out: Path, cache_args: list[str], env: dict[str, s
     cmd = [sys.executable, "-m", "generator", "serve", "--content", str(content), "--output", str(out),
            "--as-of", vs_hugo.AS_OF, "--port", str(port), *cache_args]
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=out.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # SIGINT back to its default: a script started in the background by a shell without job control
+    # inherits it ignored, and the serve would then not stop on the Ctrl-C below
+    proc = subprocess.Popen(cmd, cwd=out.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         while time.perf_counter() - started < timeout:
             if proc.poll() is not None:
