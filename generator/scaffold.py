@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 from .diagnostics import UsageError
-from .render.templates import builtin_dir
+from .bundled import builtin_dir
 
 STARTER = Path(__file__).parent / "starter"
 FORMATS = ("yaml", "csv", "jsonl")

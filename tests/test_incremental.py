@@ -23,7 +23,7 @@ from conftest import AS_OF, LOGO_SVG, SITE_YAML, THREE_TIERS, build_site, make_c
 from generator.record import published_only
 from generator.build import load_site
 from generator.diagnostics import BuildFailed
-from generator.preview import incremental
+from generator.preview import liverender
 from generator.cache.store import DiskStore
 from generator.preview.incremental import IncrementalBuilder
 from generator.preview.livejson import LiveBusinessesJson
@@ -397,17 +397,17 @@ def test_an_update_that_fails_halfway_is_followed_by_a_full_build(
     d = starting_directory(tmp_path, random.Random(9))
     served, builder = first_build(d, jobs=2 if helper else 1)
     target = sorted(d.businesses)[-1]
-    write = incremental._Rendered.write
+    write = liverender.Rendered.write
 
     def full_disk(self: object, served: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(incremental._Rendered, "write", full_disk)
+    monkeypatch.setattr(liverender.Rendered, "write", full_disk)
     before = d.files()
     d.businesses[target]["name"] = "Aaa First"  # renumbers the whole search index
     with pytest.raises(OSError):
         builder.update(d.write(before))
-    monkeypatch.setattr(incremental._Rendered, "write", write)
+    monkeypatch.setattr(liverender.Rendered, "write", write)
     before = d.files()
     d.businesses[sorted(d.businesses)[0]]["name"] = "Zzz Last"
     result = builder.update(d.write(before))
@@ -543,7 +543,7 @@ def test_a_listing_that_shows_the_total_follows_it(tmp_path: Path) -> None:
 def test_an_edit_that_shifts_many_pages_renders_them_in_workers_and_equals_a_clean_build(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Over IN_MEMORY_PAGES pages go to forked workers, which start from the cards the last update kept."""
-    monkeypatch.setattr(incremental, "IN_MEMORY_PAGES", 300)
+    monkeypatch.setattr(liverender, "IN_MEMORY_PAGES", 300)
     d = starting_directory(tmp_path, random.Random(11))
     for _ in range(450):
         add_business(d)
@@ -554,7 +554,7 @@ def test_an_edit_that_shifts_many_pages_renders_them_in_workers_and_equals_a_cle
     first = sorted(d.businesses)[0]
     d.businesses[first]["name"] = "Zzz Renamed"  # and it moves to the end of A–Z
     result = builder.update(d.write(before))
-    assert result.ok and result.pages > incremental.IN_MEMORY_PAGES
+    assert result.ok and result.pages > liverender.IN_MEMORY_PAGES
     assert_same_site(served, build_site(d.content, tmp_path / "fresh", templates=d.template_dir))
     assert "Zzz Renamed" in (served / f"b/{first}/index.html").read_text()
 

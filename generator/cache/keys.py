@@ -61,7 +61,7 @@ def code_digest() -> str:
     badgedir can never be served from a cache made by the code before it.
     """
     from .. import __version__
-    from ..render.templates import builtin_dir
+    from ..bundled import builtin_dir
 
     package = Path(__file__).resolve().parents[1]
     return digest(FORMAT, __version__, files_digest([package], (".py", ".mo", ".po")),

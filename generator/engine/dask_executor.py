@@ -31,7 +31,7 @@ from distributed import Client
 
 from ..cache.keys import code_digest
 from ..diagnostics import UsageError
-from .executors import ClusterError, Executor, Recipe
+from .executor import ClusterError, Executor, Recipe
 from .parallel import Work, chunks
 
 T = TypeVar("T")

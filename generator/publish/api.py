@@ -8,8 +8,7 @@ its tier (text in the site's first language, ``source`` as ``path:line``).
 from __future__ import annotations
 
 import json
-from json.encoder import encode_basestring  # type: ignore[attr-defined]  # the C one where there is one
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from ..decide.reasons import reason_text
 from ..decide.site import Listed, Site
 from ..render.views import Language, business_path, numbers_shown
 from . import api_pages
+from .json_pieces import indented_json, join_businesses
 from .staging import WriteStats, Written, write_pieces
 
 
@@ -38,41 +38,6 @@ def json_head(site: Site) -> bytes:
 def business_json(listed: Listed, language: Language) -> bytes:
     """One business, indented as ``json.dumps(whole file, indent=1)`` would put it."""
     return ("  " + indented_json(business_record(listed, language), 2)).encode("utf-8")
-
-
-def indented_json(value: Any, level: int = 0) -> str:
-    """``json.dumps(value, ensure_ascii=False, indent=1)`` written ``level`` spaces in, for what a
-    record holds: text, numbers, booleans, ``None``, and lists and mappings of them.
-
-    ``json`` encodes with its C encoder only when it does not indent; its
-    pure-Python one took half of this file's time.  Strings still go through
-    ``json``'s own C escaper, and a test compares the two on random values.
-    """
-    if isinstance(value, str):
-        return encode_basestring(value)
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        inner = "\n" + " " * (level + 1)
-        items = [encode_basestring(key) + ": " + indented_json(item, level + 1) for key, item in value.items()]
-        return "{" + inner + ("," + inner).join(items) + "\n" + " " * level + "}"
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return "[]"
-        inner = "\n" + " " * (level + 1)
-        items = [indented_json(item, level + 1) for item in value]
-        return "[" + inner + ("," + inner).join(items) + "\n" + " " * level + "]"
-    return json.dumps(value)
-
-
-def join_businesses(pieces: Iterable[bytes]) -> Iterator[bytes]:
-    """The list after the head: ``[``, the businesses with separators between them, the file's end."""
-    separator = b"[\n"
-    for piece in pieces:
-        yield separator
-        yield piece
-        separator = b",\n"
-    yield b"[]\n}\n" if separator == b"[\n" else b"\n ]\n}\n"
 
 
 def write_businesses_json(shared: dict[str, Any], target: str) -> Written:

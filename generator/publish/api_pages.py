@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from .json_pieces import indented_json, join_businesses
+
 PAGED_FROM = 50_000  # businesses: below this, api/businesses.json is the single file it has always been
 PAGE_MOST = 5_000  # businesses in one page, unless one id alone makes a page (it cannot be split further)
 INDEX = "api/businesses.json"
@@ -58,8 +60,6 @@ def paged_files(as_of: str, ids: Sequence[str], pieces: Sequence[bytes],
                 most: int | None = None) -> Iterator[tuple[str, list[bytes]]]:
     """The index and each page, by output path, as the pieces to write (each business's piece as
     :func:`~generator.publish.api.business_json` made it for the single file)."""
-    from .api import indented_json, join_businesses
-
     plan = page_plan(ids, most)
     index = {"as_of": as_of, "total": len(ids), "pages": [
         {"prefix": prefix, "href": page_path(prefix).removeprefix("api/"), "count": end - start,

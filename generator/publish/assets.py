@@ -17,7 +17,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from ..render.templates import builtin_dir
+from ..bundled import builtin_dir
 
 ROOT_COPIES = {"static/favicon.ico": "favicon.ico"}
 

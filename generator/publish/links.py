@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..bundled import builtin_dir
 from ..decide.site import Site
 from ..render.pages import Page, language_prefix
 
@@ -230,7 +231,5 @@ def planned_targets(site: Site, pages: list[Page], static: list[str]) -> Targets
 
 def static_paths(templates: Path | None) -> list[str]:
     """The assets the build copies into ``static/``: the built-in ones and the ``--templates`` folder's."""
-    from ..render.templates import builtin_dir  # templates imports this module, through link_origins
-
     folders = [builtin_dir("templates") / "static"] + ([templates / "static"] if templates else [])
     return sorted({f"static/{p.relative_to(f).as_posix()}" for f in folders if f.is_dir() for p in f.rglob("*") if p.is_file()})

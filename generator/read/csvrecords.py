@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING
 
 from ..diagnostics import ContentError, Diagnostic
 from .fields import Field
+from .items import Items
 from .reading import decode_text
 from .validate import unknown_key_message
 from .yamlstrict import YamlList, YamlMap
 
 if TYPE_CHECKING:
-    from .formats import Items
     from .spans import Span
 
 MAX_CELL = csv.field_size_limit()  # 131,072 characters: far above any field's limit, so a huge cell costs little
@@ -68,8 +68,6 @@ def header_of(text: str) -> tuple[tuple[str, ...], int] | None:
 def parse_csv(data: bytes, rel: str, fields: tuple[Field, ...], span: Span,
               forbidden: dict[str, str] | None = None) -> Items:
     """The records of a CSV file, or of one span of it (see :mod:`generator.spans`)."""
-    from .formats import Items
-
     text, line, message = decode_text(data, span.first_line, at_start=span.start == 0)
     if text is None:
         return Items(failed=True) if not span.last else Items(diagnostics=[ContentError(rel, line, message)], fatal=True)

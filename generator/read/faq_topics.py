@@ -15,32 +15,17 @@ answers that topic, as before topics existed, unless another page claims it.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import replace
 from functools import lru_cache
 from itertools import count
 
 from ..diagnostics import ContentError, Diagnostic
+from ..bundled import builtin_dir
 from ..model import FaqPage
-
-TOPICS: dict[str, str] = {
-    "badges": "what the badges mean (the footer of every page)",
-    "checking-a-copy": "how to check a copy of this directory (the home page's as-of line)",
-    "getting-confirmed-and-verified": "how a business gets confirmed and verified",
-    "impostors": "how to spot an impostor (the number lookup's answer for an unknown number)",
-    "staying-in-control": "how a visitor stays in control (every business page)",
-}
+from .load import content_files, load_faq_page
+from .topic_names import TOPICS, unknown_topic  # noqa: F401 - the topics, named where they are used
 
 BUILTIN_SOURCE = "(built-in)"  # how a default page's source path starts, in diagnostics and `badgedir check`
-
-
-def unknown_topic(topic: str) -> str | None:
-    """The problem with a topic name, or None when templates know it."""
-    if topic in TOPICS:
-        return None
-    close = difflib.get_close_matches(topic, TOPICS, n=1, cutoff=0.6)
-    hint = f"did you mean '{close[0]}'? " if close else ""
-    return f"unknown topic '{topic}'; {hint}the topics are: {', '.join(TOPICS)}"
 
 
 def assign_topics(pages: list[FaqPage]) -> tuple[list[FaqPage], list[Diagnostic]]:
@@ -116,9 +101,6 @@ def builtin_page(topic: str, lang: str) -> FaqPage:
 @lru_cache(maxsize=1)
 def builtin_pages() -> dict[tuple[str, str | None], FaqPage]:
     """The built-in topic pages by (topic, language); the unsuffixed English ones under None."""
-    from .load import content_files, load_faq_page  # load imports this module's checks
-    from ..render.templates import builtin_dir
-
     folder = builtin_dir("faq")
     found: dict[tuple[str, str | None], FaqPage] = {}
     for path in content_files(folder.parent, folder.name, (".md",)):

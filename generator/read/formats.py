@@ -15,11 +15,11 @@ read on every core.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import ContentError, Diagnostic
+from ..diagnostics import ContentError
 from .fields import Field
+from .items import Items
 from .reading import NotAFile, read_at_most
 from .spans import Span, read_span
 
@@ -37,24 +37,6 @@ def format_of(path: Path | str) -> str | None:
     name = os.fspath(path)
     dot = name.rfind(".")
     return READ_SUFFIXES.get(name[dot:]) if dot >= 0 else None
-
-
-@dataclass(slots=True)
-class Items:
-    """What one file, or one span of it, holds: each record with the line it starts on.
-
-    ``failed`` marks a span that could not be read as a piece of its file
-    (a parse error, or a split that may have fallen inside a quoted value);
-    the caller then reads the file again from that span's start to its end in
-    one piece, so every error is reported exactly as a whole-file read would.
-    ``fatal`` says what that read found voids the whole file, as a YAML parse
-    error does: the records other spans read are then dropped too.
-    """
-
-    records: list[tuple[object, int]] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    failed: bool = False
-    fatal: bool = False  # the file cannot be read at all (a YAML parse error, bytes that are not UTF-8): only this counts
 
 
 def read_items(path: Path, rel: str, fields: tuple[Field, ...], what: str, span: Span | None = None,

@@ -23,11 +23,11 @@ import re
 from typing import TYPE_CHECKING
 
 from ..diagnostics import ContentError, Diagnostic
+from .items import Items
 from .reading import decode_text
 from .yamlstrict import MAX_DEPTH, YamlList, YamlMap
 
 if TYPE_CHECKING:
-    from .formats import Items
     from .spans import Span
 
 MAX_LINE = 1024 * 1024  # characters: about 200 times the longest record the field limits allow
@@ -41,8 +41,6 @@ class _Refused(Exception):
 
 def parse_jsonl(data: bytes, rel: str, span: Span) -> Items:
     """The records of a JSON Lines file, or of one span of it (cut after any newline)."""
-    from .formats import Items
-
     text, line, message = decode_text(data, span.first_line, at_start=span.start == 0)
     if text is None and data[:2] in (b"\xff\xfe", b"\xfe\xff") and span.start == 0:
         return Items(diagnostics=[ContentError(rel, 1, message)])

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import phones
 from ..diagnostics import ContentError, ContentWarning, Diagnostic, errors_in
-from .faq_topics import unknown_topic
+from .topic_names import unknown_topic
 from .fields import (BUSINESS_FIELDS, FAQ_FIELDS, FORBIDDEN_BUSINESS_KEYS, MAX_FAQ, REGISTER_FIELDS, SITE_FIELDS,
                      VERIFICATION_FIELDS, Field)
 from .logos import check_logo_path, read_logo

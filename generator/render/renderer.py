@@ -21,7 +21,7 @@ from ..engine.parallel import POOL_FROM, Work, chunks, run_work
 from ..publish.staging import WriteStats, Written, write_file
 from ..publish.files import business_page_extras
 from ..publish.links import Findings, Scanner, Targets
-from ..read.faq_topics import unknown_topic
+from ..read.topic_names import unknown_topic
 from .pages import (PAGE_SIZE, Page, business_page, faq_for_language, faq_topic_slugs, language_prefix, page_count,
                     page_alternates, paginated_path)
 from ..read.markup import render_markdown

@@ -16,17 +16,11 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from ..bundled import builtin_dir
 from ..diagnostics import Diagnostic
 from .fixed_translations import FixedTranslations
 from ..i18n import format_number, language_name
 from .link_origins import LinkOrigins, link_origin
-
-
-def builtin_dir(name: str) -> Path:
-    """A folder shipped with badgedir: inside the installed package, or at the top of a source checkout."""
-    here = Path(__file__).resolve().parents[1]  # the generator package
-    bundled = here / "_bundled" / name
-    return bundled if bundled.is_dir() else here.parent / (name if name != "faq" else "content/faq")
 
 
 def make_environment(user_templates: Path | None, catalogue: gettext.NullTranslations | None = None,
