@@ -7,14 +7,15 @@ replaces the output at the very end.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
-from .cache.store import DiskStore, Store, open_store
+from .cache.memo import BuildMemo, recall_build
+from .cache.store import DiskStore, Store
+from .options import BuildOptions, BuildResult, Progress, resolve_as_of
 from .publish.api import write_businesses_json
 from .publish.link_check import broken_links, content_links
 from .publish.links import Findings, Targets, planned_targets, static_paths
@@ -23,7 +24,7 @@ from .diagnostics import BuildFailed, Diagnostic, UsageError, errors_in
 from .engine.memory import collector_paused
 from .render.pages import Page, plan_pages
 from .engine.executors import Executor, LocalExecutor, open_executor
-from .engine.parallel import POOL_FROM, Work, default_jobs
+from .engine.parallel import POOL_FROM, Work
 from .publish.files import business_file_work, logo_card_work, write_site_files
 from .render.recipe import drop_snapshot, write_recipe
 from .render.renderer import Renderer, business_page_work, page_work
@@ -38,67 +39,6 @@ from .record.manifest import PUBLIC_KEY, write_record
 from .record.minisign import PublicKey, SecretKey
 from .record.previous import PreviousSite, load_previous
 from .record.changes import Previous, changes
-
-
-class Progress:
-    """Receives progress of long stages; the CLI shows it, the library stays silent."""
-
-    def stage(self, name: str, total: int = 0) -> None: ...
-
-    def advance(self, count: int = 1) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class BuildOptions:
-    content: Path
-    output: Path
-    as_of: date
-    templates: Path | None = None
-    strict: bool = False
-    jobs: int = field(default_factory=default_jobs)
-    cache: Path | None = None  # the build cache's folder; None: build cold, read and write no cache
-    sign_key: SecretKey | None = None  # signs manifest.json (issue #17); without one it is written unsigned
-    previous: str | None = None  # the published copy this build replaces: a folder or URL (--previous)
-    previous_key: PublicKey | None = None  # checks ``previous``; default: the public half of ``sign_key``
-    check_links: bool = True  # False only to measure what checking costs (benchmarks/link_check.py)
-    dask: str | None = None  # a dask.distributed scheduler's address: the pieces of work run on its workers
-    dask_timeout: float = 10.0  # seconds to wait for that scheduler (and a first worker) to answer
-
-
-@dataclass(frozen=True, slots=True)
-class BuildResult:
-    files: int
-    bytes: int
-    pages: int
-    tier_counts: dict[str, int]
-    warnings: tuple[Diagnostic, ...]
-    seconds: float
-    kept: int = 0  # of ``files``: the published file itself, unchanged (same inode and mtime)
-    removed: int = 0  # published files the new site no longer has
-    notes: tuple[str, ...] = ()  # one line each: the cache was cold, or damaged entries were rebuilt
-    version: int = 0
-    valid_until: date | None = None
-
-
-def resolve_as_of(text: str | None, environ: dict[str, str] | None = None) -> date:
-    """``--as-of`` if given, else ``SOURCE_DATE_EPOCH`` (reproducible builds), else today in UTC."""
-    environ = os.environ if environ is None else environ
-    if text is not None:
-        try:
-            return date.fromisoformat(text) if len(text) == 10 else _bad_date(text)
-        except ValueError:
-            raise UsageError(f"--as-of: '{text}' is not a date written YYYY-MM-DD") from None
-    epoch = environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), timezone.utc).date()
-        except (ValueError, OverflowError, OSError):
-            raise UsageError(f"SOURCE_DATE_EPOCH: '{epoch}' is not a number of seconds") from None
-    return datetime.now(timezone.utc).date()
-
-
-def _bad_date(text: str) -> date:
-    raise ValueError(text)
 
 
 def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 1,
@@ -128,23 +68,31 @@ def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 
 
 
 def build(options: BuildOptions, progress: Progress | None = None,
-          clock: Callable[[], float] = time.perf_counter, published: Callable[[], None] = lambda: None) -> BuildResult:
+          clock: Callable[[], float] = time.perf_counter, published: Callable[[], None] = lambda: None,
+          memo: BuildMemo | None = None) -> BuildResult:
     """Build the site and publish it in one step; ``published`` is called in that same step (see
-    :meth:`~generator.publish.staging.Staging.commit`), so the caller always knows which site is out."""
+    :meth:`~generator.publish.staging.Staging.commit`), so the caller always knows which site is out.
+
+    First, the whole build is looked up as one piece of work (:mod:`~generator.cache.memo`): when no
+    input changed since the build that made the output folder, that folder is the answer."""
     started = clock()
     progress = progress or Progress()
-    check_output_location(options.content, options.output)
+    if memo is None:  # else the caller has looked (and found something to build)
+        memo, unchanged = recall_build(options)
+        if unchanged is not None:
+            return unchanged
     if options.dask is not None:  # paths a worker elsewhere can open, whatever its working folder
         options = replace(options, content=options.content.absolute(), output=options.output.absolute(),
                           templates=options.templates.absolute() if options.templates else None,
                           cache=options.cache.absolute() if options.cache else None)
     with open_executor(options.jobs, options.dask, options.dask_timeout) as executor:  # before anything is read
-        return _build(options, executor, progress, clock, started, published)
+        result = _build(options, executor, memo.store, progress, clock, started, published)
+    memo.remember(result)
+    return result
 
 
-def _build(options: BuildOptions, executor: Executor, progress: Progress, clock: Callable[[], float], started: float,
-           published: Callable[[], None]) -> BuildResult:
-    store = open_store(options.cache)
+def _build(options: BuildOptions, executor: Executor, store: Store, progress: Progress, clock: Callable[[], float],
+           started: float, published: Callable[[], None]) -> BuildResult:
     executor.require([folder for folder in (options.content, options.templates, options.cache)
                       if folder is not None])  # a worker elsewhere reads through these paths (and writes the cache)
     site, warnings = load_site(options.content, options.as_of, options.strict, options.jobs, progress, store,

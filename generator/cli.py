@@ -166,8 +166,9 @@ def _print_diagnostics(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -
 
 def _cmd_build(args: argparse.Namespace, interruptions: Interruptions) -> int:
     """Once the new site is published, a Ctrl-C or SIGTERM no longer interrupts: the build is done."""
-    from .build import BuildOptions, build, resolve_as_of
+    from .cache.memo import recall_build
     from .engine.progress import TerminalProgress, summary_line
+    from .options import BuildOptions, resolve_as_of
     from .record.keys import load_public_key, load_sign_key
 
     if not 0 < args.dask_timeout <= 3600:
@@ -177,8 +178,11 @@ def _cmd_build(args: argparse.Namespace, interruptions: Interruptions) -> int:
                            sign_key=load_sign_key(args.sign_key, os.environ), previous=args.previous,
                            previous_key=load_public_key(args.previous_key, "--previous-key") if args.previous_key else None,
                            dask=args.dask, dask_timeout=args.dask_timeout, **({"jobs": args.jobs} if args.jobs else {}))
-    result = build(options, TerminalProgress.for_stream(sys.stderr, quiet=args.quiet),
-                   published=interruptions.published)
+    memo, result = recall_build(options)  # nothing changed: the pipeline is not even imported
+    if result is None:
+        from .build import build
+        result = build(options, TerminalProgress.for_stream(sys.stderr, quiet=args.quiet),
+                       published=interruptions.published, memo=memo)
     if not args.quiet:
         _print_diagnostics(result.warnings)
     for note in result.notes:

@@ -499,6 +499,7 @@ def edit(d: Directory, kind: str | None = None) -> str:
 
 # Each kind as often as it is listed.  The walk writes a "stealth" edit keeping the file's mtime, and
 # does "touch" itself (new mtimes, the same bytes): both are about how files are written, not what they say.
+# "nothing" changes nothing: the whole build is then answered by the last one (cache/memo.py).
 EDIT_KINDS = (["add", "delete", "rename file", "move", "renumber", "name", "name", "description", "category",
                "register", "register", "verify", "expire", "revoke", "logo", "faq", "template", "static",
-               "title", "languages", "as-of", "as-of", "broken", "stealth", "touch"])
+               "title", "languages", "as-of", "as-of", "broken", "stealth", "touch", "nothing"])

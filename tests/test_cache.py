@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -45,11 +46,22 @@ def test_a_second_build_reuses_everything_and_rewrites_nothing(tmp_path: Path) -
     first = _warm_equals_cold(tmp_path, content, cache)
     assert first.kept == 0 and first.notes == (f"cache: nothing cached yet in {cache}; building cold",)
     inodes = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (tmp_path / "warm").rglob("*") if p.is_file()}
+    unchanged = _warm_equals_cold(tmp_path, content, cache)  # the whole build is one piece of work, unchanged
+    assert unchanged.notes == (f"cache: nothing changed since the last build into {tmp_path / 'warm'}; every file kept",)
+    assert unchanged.kept == unchanged.files == len(inodes) and unchanged.removed == 0
+    assert (unchanged.pages, unchanged.tier_counts, unchanged.warnings) == (first.pages, first.tier_counts, first.warnings)
+    forget_last_build(cache)  # so every page is looked up on its own: each one is a hit
     second = _warm_equals_cold(tmp_path, content, cache)
     assert second.notes == ()
     assert second.kept == second.files == len(inodes) and second.removed == 0
     after = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (tmp_path / "warm").rglob("*") if p.is_file()}
     assert after == inodes  # rsync and s3 sync compare size and mtime: nothing to upload
+
+
+def forget_last_build(cache: Path) -> None:
+    """Remove the record of the last build (cache/memo.py), leaving every other entry."""
+    for folder in cache.glob("v*/builds"):
+        shutil.rmtree(folder)
 
 
 def test_a_changed_logo_is_seen_though_the_business_file_is_the_same(tmp_path: Path) -> None:
@@ -110,6 +122,7 @@ def test_damaged_entries_are_rebuilt_never_trusted(tmp_path: Path) -> None:
                           data[:-1] + bytes([data[-1] ^ 1]))
     result = _warm_equals_cold(tmp_path, content, cache)
     assert result.notes == (f"cache: {len(entries)} damaged entries ignored and rebuilt",)
+    forget_last_build(cache)
     again = _warm_equals_cold(tmp_path, content, cache)  # the damaged entries were replaced by good ones
     assert again.notes == ()
 

@@ -64,6 +64,7 @@ def walk(root: Path, seed: int, kinds: list[str] | None = None, steps: int = STE
     cache, site, fresh = root / "cache", root / "published" / "site", root / "fresh" / "site"
     done: list[str] = []
     previous: Snapshot | None = None
+    last_built: dict[Path, str] = {}  # the files of the last successful build
     late: list[str] = []  # "only what changed is written", checked after the whole walk proved identity
     for step in range(len(kinds) + 1):
         if step:
@@ -71,6 +72,8 @@ def walk(root: Path, seed: int, kinds: list[str] | None = None, steps: int = STE
             if kind == "touch":
                 d.touch_all()
                 done.append("every file touched, bytes unchanged")
+            elif kind == "nothing":
+                done.append("nothing changed")
             else:
                 before = d.files()
                 done.append(edit(d, kind))
@@ -87,13 +90,18 @@ def walk(root: Path, seed: int, kinds: list[str] | None = None, steps: int = STE
             assert previous is None or snapshot(site) == previous, f"{where}\na failed build changed the site"
             continue
         assert warm.code == 0, f"{where}\n{warm.describe()}"
+        kept_whole = any("nothing changed since the last build" in line for line in warm.notices())
+        if step and kinds[step - 1] in ("nothing", "touch") and previous is not None:
+            assert kept_whole, f"{where}\nthe inputs did not change, yet the build ran:\n{warm.describe()}"
+        elif step and kinds[step - 1] not in ("nothing", "touch", "broken"):
+            assert not kept_whole or d.files() == last_built, f"{where}\nan edit was taken for no change"
         assert warm.diagnostics() == cold.diagnostics(), f"{where}\nthe two builds report different warnings"
         now = snapshot(site)
         problems = differences(now, snapshot(fresh))
         assert problems == [], f"{where}\nthe warm build differs from the cold one:\n  " + "\n  ".join(problems)
         if previous is not None:
             late += [f"step {step} ({done[-1]}): {p}" for p in rewrites(previous, now, warm)]
-        previous = now
+        previous, last_built = now, d.files()
     assert late == [], (f"seed {seed}: every warm build equalled the cold one, but wrote more than what changed "
                         f"(edits {done}):\n  " + "\n  ".join(late[:30]))
 

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from ..build import BuildResult, Progress
+from ..options import BuildResult, Progress
 from ..diagnostics import shown
 
 

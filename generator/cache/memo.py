@@ -1,0 +1,149 @@
+"""A build with nothing to do: the whole build as one keyed piece of work.
+
+The build is a tree of keyed pieces (see ``docs/architecture.md``); this is
+its root.  Its key is everything the output depends on: badgedir's code (the
+store's folder), the options that change output (the as-of date, the
+templates, ``--strict``, the link check, the signing key), the folders read
+and written, and the bytes of every input file, known from the
+:class:`~generator.cache.inputs.Ledger` without reading the files whose stat
+did not change.  What it keeps is the build's summary and warnings, and the
+identity of the output folder it published: the folder's inode (a new one
+on every publish, as the staging folder is swapped in) and the stat of its
+``manifest.json``.
+
+When both match, the output folder is what a build would write, byte for
+byte, and nothing is done: Hugo renders every page even then.  A folder
+edited by hand inside ``output/`` is not looked for (that would be a stat of
+every published file: two seconds at 100,000 businesses); ``badgedir verify
+output`` finds such edits from the manifest, and ``--no-cache`` writes every
+file again.  A build given ``--previous`` always runs: its feed depends on a
+copy fetched from elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import shown
+from ..options import BuildOptions, BuildResult
+from ..publish.staging import check_output_location
+from .inputs import Head, Ledger, Stats, take_ledger, take_stats, unchanged
+from .keys import digest
+from .store import DiskStore, Store, open_store
+
+Identity = tuple[Any, ...]
+
+
+@dataclass
+class BuildMemo:
+    """The last build of these inputs into this output, if it is still what the output holds."""
+
+    store: Store
+    roots: dict[str, Path | None]
+    output: Path
+    key: str | None  # None: this build is never answered from, nor recorded in, the memo
+    scan: tuple[int, Stats, dict[str, str]] | None = None  # the inputs' stat, taken before anything is read
+    ledger: Ledger | None = None
+
+    @classmethod
+    def open(cls, options: BuildOptions, store: Store | None = None) -> "BuildMemo":
+        store = open_store(options.cache) if store is None else store
+        roots = {"content": options.content.absolute(),
+                 "templates": options.templates.absolute() if options.templates else None}
+        output = options.output.absolute()
+        remembered = isinstance(store, DiskStore) and options.previous is None
+        key = digest("build", str(roots["content"]), str(roots["templates"]), str(output), options.as_of,
+                     options.strict, options.check_links,
+                     options.sign_key.public.text() if options.sign_key else None) if remembered else None
+        return cls(store, roots, output, key)
+
+    def recall(self) -> BuildResult | None:
+        """The last build's result, if its inputs and its output folder are unchanged; else None.
+
+        Takes the stat of every input either way, before anything is read, so
+        that an edit made while the build runs is seen by the next build."""
+        if self.key is None:
+            return None
+        self.scan = take_stats(self.roots)
+        last = self._load("builds", self.key)
+        if not (isinstance(last, tuple) and len(last) == 3 and isinstance(last[0], Head)
+                and isinstance(last[2], BuildResult)) or last[1] != published_identity(self.output):
+            self._ledger()  # hashed now, for the next build: a damaged entry is counted in this build's summary
+            return None
+        head, _, result = last
+        _, stats, where = self.scan
+        if not unchanged(head, stats, where) or head.racy:
+            ledger = self._ledger()  # which files changed, and whether their bytes did
+            if ledger.head(stats).digest != head.digest:
+                return None
+            self.remember(result)  # touched but not edited, or no longer racy: known by their stat from now on
+        note = f"cache: nothing changed since the last build into {shown(self.output)}; every file kept"
+        return replace(result, kept=result.files, removed=0, notes=(note,))
+
+    def remember(self, result: BuildResult) -> None:
+        """Record a build that published ``result`` from the inputs :meth:`recall` saw.
+
+        The files are hashed now, after the build: a file written since its
+        stat was taken shows another stat as it is hashed, and is never trusted."""
+        if self.key is None or self.scan is None:
+            return
+        identity = published_identity(self.output)
+        if identity is None:
+            return
+        ledger = self._ledger()
+        self._save("inputs", self._ledger_key(), ledger)
+        self._save("builds", self.key, (ledger.head(self.scan[1]), identity, replace(result, notes=(), seconds=0.0)))
+
+    def _ledger(self) -> Ledger:
+        """The ledger of the files seen by :meth:`recall`, from the last one and the files it cannot vouch for."""
+        if self.ledger is None:
+            assert self.scan is not None
+            before = self._load("inputs", self._ledger_key())
+            self.ledger = take_ledger(*self.scan, before if isinstance(before, Ledger) else None)
+        return self.ledger
+
+    def _ledger_key(self) -> str:
+        return digest("inputs", str(self.roots["content"]), str(self.roots["templates"]))
+
+    def _load(self, kind: str, key: str) -> Any:
+        data = self.store.get(kind, key)
+        if data is None:
+            return None
+        try:
+            return pickle.loads(data)
+        except Exception:  # a checksummed entry from this very code: cannot happen, and is never trusted
+            return None
+
+    def _save(self, kind: str, key: str, value: Any) -> None:
+        self.store.put(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def recall_build(options: BuildOptions) -> tuple[BuildMemo, BuildResult | None]:
+    """The prologue of every build: refuse a bad output folder, then look the whole build up.
+
+    Apart from :func:`generator.build.build` so that the command can skip importing the pipeline
+    (a third of a second) when there is nothing to build."""
+    started = time.perf_counter()
+    check_output_location(options.content, options.output)
+    memo = BuildMemo.open(options)
+    result = memo.recall()
+    return memo, None if result is None else replace(result, seconds=time.perf_counter() - started)
+
+
+def published_identity(output: Path) -> Identity | None:
+    """What tells this published folder from any other: its inode (the swap brings a new one), and the
+    stat of the two files every build writes last and first; None if it is not a badgedir site."""
+    try:
+        folder = os.stat(output)
+        manifest = os.stat(output / "manifest.json")
+        marker = os.stat(output / ".badgedir")
+    except OSError:
+        return None
+    return ((folder.st_dev, folder.st_ino, folder.st_mtime_ns),
+            *((f.st_ino, f.st_size, f.st_mtime_ns) for f in (manifest, marker)))  # not the ctime: deleting
+    # the old site unlinks the other name of every file kept, which changes its ctime after we looked
