@@ -97,7 +97,8 @@ def make_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="build, serve and rebuild on every change (live preview)")
     content_options(serve)
     serve.add_argument("--templates", type=Path, help="folder of templates overriding the built-in ones")
-    serve.add_argument("--output", type=Path, help="build folder to serve (default: a temporary folder)")
+    serve.add_argument("--output", type=Path, help="build folder to serve (default: one in the cache, kept for the next "
+                       "serve; with --no-cache a temporary folder)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     cache_options(serve)

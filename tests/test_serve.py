@@ -148,7 +148,7 @@ def test_requests_cannot_leave_the_served_folder(server: Server, tmp_path: Path)
 
 def test_ctrl_c_stops_cleanly_and_removes_its_temporary_folder(tmp_path: Path) -> None:
     content = make_content(tmp_path, THREE_TIERS)
-    running = Server(content)
+    running = Server(content, extra=("--no-cache",))  # without a cache, the preview's folder is temporary
     served = Path(running.stdout[0].split("Serving ", 1)[1].split(" at ", 1)[0])
     assert (served / "index.html").is_file()
     helpers = [pid for pid in processes_with(str(content)) if pid != running.process.pid]
@@ -290,3 +290,45 @@ def test_idle_and_slow_connections_are_closed_and_their_number_is_capped(tmp_pat
             connection.close()
     finally:
         running.stop()
+
+
+def served_folder(running: Server) -> Path:
+    return Path(running.stdout[0].split("Serving ", 1)[1].split(" at ", 1)[0])
+
+
+def test_a_restarted_preview_serves_the_last_one_at_once_and_brings_it_up_to_date(tmp_path: Path) -> None:
+    """Issue #16 item 5: the preview's folder lives in the cache; a restart serves it before building."""
+    content, cache = make_content(tmp_path, THREE_TIERS), tmp_path / "cache"
+    first = Server(content, extra=("--cache", str(cache)))
+    folder = served_folder(first)
+    assert folder.is_relative_to(cache) and first.get("/b/cafe-nino/")[0] == 200
+    assert first.stop() in (0, 130)
+    assert (folder / "b/cafe-nino/index.html").is_file()  # kept for the next preview
+
+    second = Server(content, extra=("--cache", str(cache)))
+    assert served_folder(second) == folder
+    second.wait_for(lambda: any("which is current" in line for line in second.stderr), "the last preview to be current")
+    status, page = second.get("/b/cafe-nino/")
+    assert status == 200 and "Café Niño" in page and OVERLAY_ID not in page
+    second.wait_for(lambda: any("built in" in line for line in second.stderr), "the first build behind it")
+    assert second.stop() in (0, 130)
+
+    shops = content / SHOPS
+    save(shops, shops.read_text().replace("Café Niño", "Café Niña"))  # edited while no preview ran
+    third = Server(content, extra=("--cache", str(cache)))
+    try:
+        third.wait_for(lambda: any("brought up to date" in line for line in third.stderr), "the notice")
+        status, page = third.get("/b/cafe-nino/")
+        assert status == 200 and (("Café Niño" in page and "being brought up to date" in page)
+                                  or ("Café Niña" in page and OVERLAY_ID not in page)), page[:2000]
+        third.wait_for(lambda: "Café Niña" in third.get("/b/cafe-nino/")[1], "the edit, once the build is done")
+        third.wait_for(lambda: OVERLAY_ID not in third.get("/b/cafe-nino/")[1], "the notice to go")
+        fourth = Server(content, extra=("--cache", str(cache)))  # a second preview of the same content at once
+        try:
+            assert not served_folder(fourth).is_relative_to(cache)  # takes a temporary folder of its own
+            assert "Café Niña" in fourth.get("/b/cafe-nino/")[1]
+        finally:
+            assert fourth.stop() in (0, 130)
+    finally:
+        assert third.stop() in (0, 130)
+    assert "Traceback" not in "".join(first.stderr + second.stderr + third.stderr)

@@ -51,13 +51,14 @@ class BuildMemo:
     ledger: Ledger | None = None
 
     @classmethod
-    def open(cls, options: BuildOptions, store: Store | None = None) -> "BuildMemo":
+    def open(cls, options: BuildOptions, store: Store | None = None, purpose: str = "build") -> "BuildMemo":
+        """``purpose``: "build", or "preview" for the folder ``badgedir serve`` keeps (preview/resume.py)."""
         store = open_store(options.cache) if store is None else store
         roots = {"content": options.content.absolute(),
                  "templates": options.templates.absolute() if options.templates else None}
         output = options.output.absolute()
         remembered = isinstance(store, DiskStore) and options.previous is None
-        key = digest("build", str(roots["content"]), str(roots["templates"]), str(output), options.as_of,
+        key = digest(purpose, str(roots["content"]), str(roots["templates"]), str(output), options.as_of,
                      options.strict, options.check_links,
                      options.sign_key.public.text() if options.sign_key else None) if remembered else None
         return cls(store, roots, output, key)
@@ -99,6 +100,11 @@ class BuildMemo:
         self._save("inputs", self._ledger_key(), ledger)
         self._save("builds", self.key, (ledger.head(self.scan[1]), identity, replace(result, notes=(), seconds=0.0)))
 
+    def forget(self) -> None:
+        """The output folder was changed in place (a preview's update): nothing is known of it any more."""
+        if self.key is not None:
+            self._save("builds", self.key, None)
+
     def _ledger(self) -> Ledger:
         """The ledger of the files seen by :meth:`recall`, from the last one and the files it cannot vouch for."""
         if self.ledger is None:
@@ -137,13 +143,17 @@ def recall_build(options: BuildOptions) -> tuple[BuildMemo, BuildResult | None]:
 
 def published_identity(output: Path) -> Identity | None:
     """What tells this published folder from any other: its inode (the swap brings a new one), and the
-    stat of the two files every build writes last and first; None if it is not a badgedir site."""
+    stat of the files every build writes first and last; None if it is not a badgedir site."""
     try:
         folder = os.stat(output)
-        manifest = os.stat(output / "manifest.json")
         marker = os.stat(output / ".badgedir")
     except OSError:
         return None
+    try:
+        manifest: os.stat_result | None = os.stat(output / "manifest.json")
+    except OSError:
+        manifest = None  # a preview's folder has none
+    # Not the ctime: deleting the old site unlinks the other name of every file kept, which changes the
+    # ctime after we looked.
     return ((folder.st_dev, folder.st_ino, folder.st_mtime_ns),
-            *((f.st_ino, f.st_size, f.st_mtime_ns) for f in (manifest, marker)))  # not the ctime: deleting
-    # the old site unlinks the other name of every file kept, which changes its ctime after we looked
+            *((f.st_ino, f.st_size, f.st_mtime_ns) if f else None for f in (marker, manifest)))

@@ -1,7 +1,10 @@
 """``badgedir serve``: build, serve, and rebuild on every change (live preview).
 
-The site is built into a folder of its own (a temporary one unless
-``--output`` names one), never the published ``output/``.  A thread waits
+The site is built into a folder of its own, never the published
+``output/``: ``--output``, else a folder in the build cache that outlives the
+process, so a restart serves the last preview at once and brings it up to
+date behind it (:mod:`generator.preview.resume`), else (``--no-cache``) a
+temporary folder.  A thread waits
 for bursts of changes under the content and templates folders
 (:mod:`generator.watch`), brings the site up to date with an
 :class:`~generator.incremental.IncrementalBuilder`, and asks livereload to
@@ -38,6 +41,7 @@ from ..build import resolve_as_of
 from ..diagnostics import Diagnostic, UsageError, shown
 from ..cache.store import open_store
 from .incremental import IncrementalBuilder, Update
+from .resume import Resume, resume
 from ..engine.parallel import default_jobs
 from .serve_http import IDLE_TIMEOUT, MAX_CONNECTIONS, listen
 from .watch import Watcher
@@ -57,32 +61,45 @@ class Preview:
     root: Path
     errors: tuple[Diagnostic, ...] = ()
     has_site: bool = False
+    updating: bool = False  # the last preview is shown while the first build brings it up to date
 
 
 def serve(args: argparse.Namespace) -> int:
     """Run the preview until Ctrl-C; the CLI's ``serve`` command."""
     as_of = resolve_as_of(args.as_of)
-    scratch = None if args.output else Path(tempfile.mkdtemp(prefix="badgedir-serve-"))
-    output = args.output or scratch / "site"  # type: ignore[operator]
+    if args.templates is not None and not args.templates.is_dir():
+        raise UsageError(f"templates folder {args.templates} does not exist")
+    if not args.content.is_dir():
+        raise UsageError(f"content folder {args.content} does not exist")
+    store = open_store(args.cache)
+    place = resume(args.content, args.templates, as_of, args.cache, args.output, store)
+    scratch = None if place.folder is not None else Path(tempfile.mkdtemp(prefix="badgedir-serve-"))
+    output = place.folder or scratch / "site"  # type: ignore[operator]
     try:
-        if args.templates is not None and not args.templates.is_dir():
-            raise UsageError(f"templates folder {args.templates} does not exist")
-        if not args.content.is_dir():
-            raise UsageError(f"content folder {args.content} does not exist")
-        builder = IncrementalBuilder(args.content, output, as_of, args.templates, default_jobs(), open_store(args.cache))
+        builder = IncrementalBuilder(args.content, output, as_of, args.templates, default_jobs(), store)
         try:
+            if place.last:  # the last preview at once; the first build runs behind it
+                preview = Preview(builder.output, (), True, updating=not place.current)
+                print("badgedir: " + ("serving the last preview, which is current; getting ready for edits"
+                                      if place.current else "serving the last preview while it is brought up to date "
+                                      "with the content (its pages say so until then)"), file=sys.stderr, flush=True)
+                return _run(args, builder, preview, place, first_build=True)
             first = builder.build()
+            if first.ok:
+                place.built()
             preview = Preview(builder.output, first.errors, first.ok)
             _report(first)
-            return _run(args, builder, preview)
+            return _run(args, builder, preview, place)
         finally:
             builder.close()  # its search index helper finishes writing before the folder goes
     finally:
+        place.close()
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _run(args: argparse.Namespace, builder: IncrementalBuilder, preview: Preview) -> int:
+def _run(args: argparse.Namespace, builder: IncrementalBuilder, preview: Preview, place: Resume,
+         first_build: bool = False) -> int:
     logging.getLogger("tornado.access").setLevel(logging.ERROR)  # no line per request; errors still show
     server = livereload.Server(watcher=_LivereloadWatcher())  # its polling watcher is never started
     server.root = str(preview.root)
@@ -96,7 +113,8 @@ def _run(args: argparse.Namespace, builder: IncrementalBuilder, preview: Preview
     loop = IOLoop.current()
     folders = [args.content] + ([args.templates] if args.templates else [])
     watcher = Watcher(folders)
-    worker = threading.Thread(target=_follow, args=(builder, preview, watcher, loop), name="badgedir-rebuild", daemon=True)
+    worker = threading.Thread(target=_follow, args=(builder, preview, watcher, loop, place, first_build),
+                              name="badgedir-rebuild", daemon=True)
     worker.start()
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"Serving {shown(preview.root)} at http://{host}:{args.port}/ (Ctrl-C to stop)", flush=True)
@@ -112,15 +130,22 @@ def _run(args: argparse.Namespace, builder: IncrementalBuilder, preview: Preview
     return 0
 
 
-def _follow(builder: IncrementalBuilder, preview: Preview, watcher: Watcher, loop: IOLoop) -> None:
-    """The rebuild thread: wait for a burst of changes, update, tell the browsers."""
+def _follow(builder: IncrementalBuilder, preview: Preview, watcher: Watcher, loop: IOLoop, place: Resume,
+            first_build: bool) -> None:
+    """The rebuild thread: the first build if the last preview is being served meanwhile; then wait for a
+    burst of changes, update, tell the browsers."""
     try:
+        if first_build:
+            first = builder.build()
+            if first.ok:
+                place.built()
+            _show(first, preview, loop)
         while not watcher.closed:
             changed = watcher.wait(timeout=3600)
             if changed is False:
                 continue
             try:
-                _rebuild(builder, preview, loop, changed)  # type: ignore[arg-type]
+                _rebuild(builder, preview, loop, changed, place)  # type: ignore[arg-type]
             except Exception as exc:  # a bug or a failing disk: say so, keep serving (the builder starts afresh)
                 print(f"badgedir: internal error while rebuilding: {exc!r}; the next change rebuilds everything",
                       file=sys.stderr, flush=True)
@@ -128,17 +153,28 @@ def _follow(builder: IncrementalBuilder, preview: Preview, watcher: Watcher, loo
         watcher.release()
 
 
-def _rebuild(builder: IncrementalBuilder, preview: Preview, loop: IOLoop, changed: list[Path] | None) -> None:
+def _rebuild(builder: IncrementalBuilder, preview: Preview, loop: IOLoop, changed: list[Path] | None,
+             place: Resume) -> None:
     result = builder.update(changed, defer_search=True)
     if result.ok and not result.full and not result.written and not result.removed and not preview.errors:
         return  # nothing visible changed (an editor's scratch file, a save without edits)
-    _report(result)
-    preview.errors = result.errors
-    preview.has_site = preview.has_site or result.ok
-    loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+    if result.ok and not result.full:
+        place.changed()
+    elif result.ok:
+        place.built()
+    _show(result, preview, loop)
     late = builder.catch_up()  # search index (renumbered by the edit) and sitemap: after the reload
     if late is not None:
         print(f"badgedir: search index and sitemap updated in {late.seconds * 1000:.0f} ms", file=sys.stderr, flush=True)
+
+
+def _show(result: Update, preview: Preview, loop: IOLoop) -> None:
+    """Report a build or update in the terminal, and reload the open pages."""
+    _report(result)
+    preview.errors = result.errors
+    preview.has_site = preview.has_site or result.ok
+    preview.updating = False
+    loop.add_callback(LiveReloadHandler.reload_waiters, "*")
 
 
 def _report(result: Update) -> None:
@@ -164,6 +200,13 @@ def safe_path(root: Path, url_path: str) -> Path | None:
     except (OSError, RuntimeError):
         return None
     return resolved if resolved == root or resolved.is_relative_to(root) else None
+
+
+UPDATING = (f'<div id="{OVERLAY_ID}" role="status" style="position:fixed;inset:0 0 auto 0;z-index:2147483647;'
+            "margin:0;padding:.5rem 1.5rem;background:#fffbe6;color:#4d3b00;border-bottom:3px solid #c90;"
+            'font:14px/1.5 ui-monospace,monospace;text-align:left"><strong>badgedir:</strong> this is the last '
+            "preview; it is being brought up to date with the content, and this page reloads when it is.</div>"
+            ).encode("utf-8")
 
 
 def overlay(errors: tuple[Diagnostic, ...]) -> bytes:
@@ -220,6 +263,8 @@ def _handler(preview: Preview) -> type[web.RequestHandler]:
         def _send(self, status: int, body: bytes, content_type: str, head: bool) -> None:
             if content_type.startswith("text/html") and preview.errors:
                 body = _with_overlay(body, overlay(preview.errors))
+            elif content_type.startswith("text/html") and preview.updating:
+                body = _with_overlay(body, UPDATING)
             self.set_status(status)
             self.set_header("Content-Type", content_type)
             if head:
