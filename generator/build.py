@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from .cache.inputs import Ledger
 from .cache.memo import BuildMemo, recall_build
 from .cache.store import DiskStore, Store
 from .options import BuildOptions, BuildResult, Progress, resolve_as_of
@@ -43,7 +44,7 @@ from .record.changes import Previous, changes
 
 def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 1,
               progress: Progress | None = None, store: Store | None = None,
-              executor: Executor | None = None) -> tuple[Site, list[Diagnostic]]:
+              executor: Executor | None = None, ledger: Ledger | None = None) -> tuple[Site, list[Diagnostic]]:
     """Stages 1–3: everything short of rendering.  Raises :class:`BuildFailed` with every problem.
 
     ``executor`` reads the files and checks names (default: this machine's ``jobs`` processes); the
@@ -54,7 +55,7 @@ def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 
         raise UsageError(f"content folder {content_dir} does not exist")
     with collector_paused():  # millions of objects that live as long as the build
         progress.stage("reading content")
-        content, diagnostics = read_content(content_dir, jobs, store, as_of, executor)
+        content, diagnostics = read_content(content_dir, jobs, store, as_of, executor, ledger)
         site = None
         if content is not None:
             progress.stage("deciding tiers")
@@ -86,17 +87,18 @@ def build(options: BuildOptions, progress: Progress | None = None,
                           templates=options.templates.absolute() if options.templates else None,
                           cache=options.cache.absolute() if options.cache else None)
     with open_executor(options.jobs, options.dask, options.dask_timeout) as executor:  # before anything is read
-        result = _build(options, executor, memo.store, progress, clock, started, published)
+        result = _build(options, executor, memo, progress, clock, started, published)
     memo.remember(result)
     return result
 
 
-def _build(options: BuildOptions, executor: Executor, store: Store, progress: Progress, clock: Callable[[], float],
-           started: float, published: Callable[[], None]) -> BuildResult:
+def _build(options: BuildOptions, executor: Executor, memo: BuildMemo, progress: Progress,
+           clock: Callable[[], float], started: float, published: Callable[[], None]) -> BuildResult:
+    store = memo.store
     executor.require([folder for folder in (options.content, options.templates, options.cache)
                       if folder is not None])  # a worker elsewhere reads through these paths (and writes the cache)
     site, warnings = load_site(options.content, options.as_of, options.strict, options.jobs, progress, store,
-                               executor)
+                               executor, memo.ledger)
     previous = _previous_copy(options)
     record = record_files(site, previous.feed if previous else None, options.sign_key)
     pages = plan_pages(site, businesses=False)  # the business pages are made by the workers

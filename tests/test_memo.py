@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, THREE_TIERS, make_content
+from conftest import AS_OF, LOGO_SVG, THREE_TIERS, make_content
 from test_cache import _same_tree, forget_last_build
 
 from generator.build import BuildOptions, BuildResult, build
@@ -92,8 +92,9 @@ def test_a_file_just_written_is_hashed_again_whatever_its_stat(tmp_path: Path) -
     content = make_content(tmp_path, THREE_TIERS)
     taken, stats, where = take_stats({"content": content})
     ledger = take_ledger(taken, stats, where)
-    assert ledger.hashed == len(stats) > 0
-    assert take_ledger(*take_stats({"content": content}), ledger).hashed == len(stats)  # all just written
+    files = [name for name, _ in stats if not name.endswith("/")]  # folders are known by their stat alone
+    assert ledger.hashed == len(stats) > len(files) > 0
+    assert take_ledger(*take_stats({"content": content}), ledger).hashed == len(files)  # all just written
     old = take_ledger(*take_stats({"content": content}), ledger)
     settled = type(old)(old.taken_ns + 10 * inputs.RACY_NS, old.files)
     assert take_ledger(*take_stats({"content": content}), settled).hashed == 0
@@ -192,3 +193,72 @@ def test_a_build_with_nothing_to_do_does_not_load_the_pipeline(tmp_path: Path, m
     assert runs[0].stdout.split()[-1] == "loaded" and KEPT not in runs[0].stderr
     assert runs[1].stdout.split()[-1] == "light" and KEPT in runs[1].stderr
     assert "0 written" in runs[1].stdout
+
+
+def _warm_and_cold(content: Path, tmp_path: Path, cache: Path) -> tuple[int, str, str]:
+    """Build warm (into ``site``) and cold (into a fresh folder), both through the command line; the exit
+    codes must match, and so must the folders (or the errors, when the content has them)."""
+    import contextlib
+    import io
+    import shutil
+
+    runs = []
+    for out, cached in ((tmp_path / "site", ["--cache", str(cache)]), (tmp_path / "cold", ["--no-cache"])):
+        shutil.rmtree(tmp_path / "cold", ignore_errors=True)
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = main(["build", "--content", str(content), "--output", str(out), "--as-of", AS_OF.isoformat(),
+                         *cached])
+        runs.append((code, "\n".join(l for l in err.getvalue().splitlines() if "cache" not in l)))
+        if out.name == "cold" and code == 0:
+            assert _same_tree(tmp_path / "site", out) == []
+    assert runs[0] == runs[1]
+    return runs[0][0], runs[0][1], runs[1][1]
+
+
+def test_readings_follow_what_a_logo_path_finds(tmp_path: Path, monkeypatch) -> None:
+    """A business file's reading is kept with what its logo path found (cache/readings.py): a logo's
+    folder turned into a link, a logo turned into a folder, or respelled, reads the file again."""
+    _settle(monkeypatch)
+    content, cache = make_content(tmp_path, THREE_TIERS), tmp_path / "cache"
+    assert _warm_and_cold(content, tmp_path, cache)[0] == 0
+    elsewhere = tmp_path / "elsewhere"
+    (content / "logos").rename(elsewhere)
+    (content / "logos").symlink_to(elsewhere)  # the same bytes, now through a link: refused
+    code, errors, _ = _warm_and_cold(content, tmp_path, cache)
+    assert code == 1 and "symbolic link" in errors
+    (content / "logos").unlink()
+    (content / "logos").mkdir()
+    (content / "logos/brisa.svg").mkdir()  # a folder by the logo's name
+    code, errors, _ = _warm_and_cold(content, tmp_path, cache)
+    assert code == 1 and "not a regular file" in errors
+    (content / "logos/brisa.svg").rmdir()
+    (content / "logos/brisa.svg").write_bytes((elsewhere / "brisa.svg").read_bytes())
+    assert _warm_and_cold(content, tmp_path, cache)[0] == 0
+    shops = content / "businesses/shops.yaml"
+    shops.write_text(shops.read_text("utf-8").replace("logo: logos/brisa.svg", "logo: logos//brisa.svg"), "utf-8")
+    assert _warm_and_cold(content, tmp_path, cache)[0] == 0
+    (content / "logos/brisa.svg").write_text(LOGO_SVG.replace("#080", "#00f"), "utf-8")  # only the logo changed
+    assert _warm_and_cold(content, tmp_path, cache)[0] == 0
+    assert any(b"#00f" in p.read_bytes() for p in (tmp_path / "site/static/logos").glob("*.svg"))
+
+
+def test_readings_are_kept_as_a_base_and_a_small_delta(tmp_path: Path, monkeypatch) -> None:
+    _settle(monkeypatch)
+    files = {**THREE_TIERS, **{f"businesses/extra-{n}.yaml": f"id: extra-{n}\nname: Extra {n}\n"
+                                                             f"whatsapp: \"+34 600 00{n:02d} 00\"\n" for n in range(30)}}
+    content, cache = make_content(tmp_path, files), tmp_path / "cache"
+    assert _warm_and_cold(content, tmp_path, cache)[0] == 0
+    bases = lambda: sorted(p.name for p in cache.glob("v*/readings-base/*/*"))  # noqa: E731
+    deltas = lambda: sorted(p.name for p in cache.glob("v*/readings-delta/*/*"))  # noqa: E731
+    first = bases()
+    assert len(first) == 1 and deltas() == []
+    for n in range(6):  # one file a build: a delta of one, two, three ... until past a tenth of the base
+        path = content / f"businesses/extra-{n}.yaml"
+        path.write_text(path.read_text("utf-8").replace("Extra", "Otra"), "utf-8")
+        assert _warm_and_cold(content, tmp_path, cache)[0] == 0
+        if n < 3:
+            assert bases() == first and 1 <= len(deltas()) <= 2  # the one before goes with the next pruning
+    assert bases() != first  # folded into a new base
+    (content / "businesses/extra-29.yaml").unlink()  # a file gone is a delta too
+    assert _warm_and_cold(content, tmp_path, cache)[0] == 0

@@ -30,7 +30,7 @@ from pathlib import Path
 from .keys import digest
 
 RACY_NS = 2_000_000_000  # two seconds: a coarse file-system clock, or a network file system's
-Signature = tuple[int, int, int, int, int, int]  # (mode, size, mtime_ns, ctime_ns, inode, device)
+Signature = tuple[int, ...]  # (mode, size, mtime_ns, ctime_ns, inode, device), and a link's target's after it
 _OPEN = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -61,8 +61,8 @@ class Ledger:
                     digest(sorted((name, sha) for name, (_, sha) in self.files.items())))
 
     def settled(self, signature: Signature) -> bool:
-        """Whether a file with this recorded stat can be known by its stat alone (not racily clean)."""
-        return max(signature[2], signature[3]) < self.taken_ns - RACY_NS and stat.S_ISREG(signature[0])
+        """Whether an entry with this recorded stat can be known by its stat alone (not racily clean)."""
+        return max(signature[2], signature[3]) < self.taken_ns - RACY_NS
 
 
 def stat_digest(stats: Stats) -> str:
@@ -105,8 +105,8 @@ def take_ledger(taken: int, stats: Stats, where: dict[str, str], before: Ledger 
 
 
 def _walk(root: str, prefix: str, stats: Stats, where: dict[str, str]) -> None:
-    """Every entry that is not a folder under ``root``, following links to folders once each
-    (a loop of links is walked once), as the readers follow them."""
+    """Every entry under ``root``, folders as ``name/``, following links to folders once each (a loop of
+    links is walked once), as the readers follow them.  A link's stat includes its target's."""
     seen: set[tuple[int, int]] = set()
     stack = [(root, prefix)]
     while stack:
@@ -123,29 +123,59 @@ def _walk(root: str, prefix: str, stats: Stats, where: dict[str, str]) -> None:
             with os.scandir(fd) as entries:
                 listed = [(entry.name, entry.is_dir()) for entry in entries]  # is_dir follows a link
             for name, is_dir in listed:
-                if is_dir:
-                    stack.append((os.path.join(folder, name), f"{shown}{name}/"))
-                    continue
                 try:
                     s = os.stat(name, dir_fd=fd, follow_symlinks=False)
                 except OSError:
                     continue
-                stats.append((shown + name, (s.st_mode, s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino, s.st_dev)))
+                if is_dir:
+                    stack.append((os.path.join(folder, name), f"{shown}{name}/"))
+                if stat.S_ISDIR(s.st_mode):
+                    stats.append((f"{shown}{name}/", (s.st_mode, 0, 0, 0, s.st_ino, s.st_dev)))
+                elif stat.S_ISLNK(s.st_mode):
+                    stats.append((f"{shown}{name}/" if is_dir else shown + name, _link_signature(s, name, fd)))
+                else:
+                    stats.append((shown + name, (s.st_mode, s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino, s.st_dev)))
             where[shown] = folder
         finally:
             os.close(fd)
 
 
+def _link_signature(link: os.stat_result, name: str, fd: int) -> Signature:
+    try:
+        t = os.stat(name, dir_fd=fd)
+        target = (t.st_mode, t.st_size, t.st_mtime_ns, t.st_ctime_ns, t.st_ino, t.st_dev)
+    except OSError:
+        target = (0, 0, 0, 0, 0, 0)
+    return (link.st_mode, link.st_size, max(link.st_mtime_ns, target[2]), max(link.st_ctime_ns, target[3]),
+            link.st_ino, link.st_dev, *target)
+
+
 def _path(where: dict[str, str], name: str) -> str:
-    shown, _, base = name.rpartition("/")
+    shown, _, base = name.rstrip("/").rpartition("/")
     return os.path.join(where[shown + "/"], base)
 
 
 def _hash(path: str, signature: Signature) -> str:
-    """The SHA-256 of a regular file's bytes; for anything else (a link, a pipe) a value that never repeats,
-    so it is looked at again on every build: the readers decide what it means, and it is rare."""
-    if not stat.S_ISREG(signature[0]):
-        return f"unsettled:{time.time_ns()}:{os.getpid()}"
+    """What an entry holds: the SHA-256 of a regular file's bytes; ``dir`` for a folder; for a link, where it
+    points and what is there; for a pipe or a socket, its kind (it is never opened)."""
+    mode = signature[0]
+    if stat.S_ISDIR(mode):
+        return "dir"
+    if stat.S_ISLNK(mode):
+        try:
+            target = os.readlink(path)
+        except OSError:
+            return f"unsettled:{time.time_ns()}:{os.getpid()}"
+        inside = _file_sha(path, signature[7:10]) if stat.S_ISREG(signature[6]) else f"mode:{signature[6]}"
+        return f"link:{target}:{inside}"
+    if not stat.S_ISREG(mode):
+        return f"special:{stat.S_IFMT(mode)}"
+    return _file_sha(path, signature[1:4])
+
+
+def _file_sha(path: str, expected: tuple[int, ...]) -> str:
+    """The SHA-256 of a file's bytes, if it is still the file stat'ed as ``expected`` (size, mtime, ctime)
+    from before it was opened to after it was read; else a value that never repeats."""
     try:
         fd = os.open(path, _OPEN)
         with open(fd, "rb") as file:
@@ -154,7 +184,7 @@ def _hash(path: str, signature: Signature) -> str:
             after = os.fstat(fd)
     except OSError:
         return f"unsettled:{time.time_ns()}:{os.getpid()}"
-    if (before.st_size, before.st_mtime_ns, before.st_ctime_ns) != (after.st_size, after.st_mtime_ns, after.st_ctime_ns) \
-            or (before.st_size, before.st_mtime_ns, before.st_ctime_ns) != signature[1:4]:
+    seen = (before.st_size, before.st_mtime_ns, before.st_ctime_ns)
+    if seen != (after.st_size, after.st_mtime_ns, after.st_ctime_ns) or seen != tuple(expected):
         return f"unsettled:{time.time_ns()}:{os.getpid()}"  # written while we read it: never trusted
     return sha

@@ -105,6 +105,10 @@ class BuildMemo:
         if self.key is not None:
             self._save("builds", self.key, None)
 
+    def ledger_now(self) -> Ledger | None:
+        """The ledger of the inputs as :meth:`recall` saw them (None when this build keeps no memo)."""
+        return self._ledger() if self.scan is not None else None
+
     def _ledger(self) -> Ledger:
         """The ledger of the files seen by :meth:`recall`, from the last one and the files it cannot vouch for."""
         if self.ledger is None:

@@ -37,7 +37,10 @@ def cached_read(store: Store, read: Callable[..., Any], kind: str, path: Path, r
     """
     data = _plain_bytes(path, span)
     if data is None:  # not a plain file, too large, unreadable: the reader says what is wrong
-        return read(kind, path, rel, region, content_dir, span)
+        with logos.noting_lookups() as looked_up:
+            result = read(kind, path, rel, region, content_dir, span)
+        result.looked_up = tuple(dict.fromkeys(looked_up))
+        return result
     where = () if span is None else (span.start == 0, span.first_line, span.last, span.header, span.header_line)
     key = digest("read", kind, rel, region, repr(where), data)
     entry = store.get("read", key)
@@ -47,7 +50,8 @@ def cached_read(store: Store, read: Callable[..., Any], kind: str, path: Path, r
             return result
     with logos.noting_lookups() as looked_up:
         result = read(kind, path, rel, region, content_dir, span)
-    depends = [(value, _logo_state(value, content_dir)) for value in dict.fromkeys(looked_up)]
+    result.looked_up = tuple(dict.fromkeys(looked_up))  # for the readings kept whole (cache/readings.py)
+    depends = [(value, _logo_state(value, content_dir)) for value in result.looked_up]
     store.put("read", key, pickle.dumps((depends, result), protocol=pickle.HIGHEST_PROTOCOL))
     return result
 

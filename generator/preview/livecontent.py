@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,6 +22,8 @@ from pathlib import Path
 from ..check import crosscheck
 from ..check.crosscheck import id_key
 from ..diagnostics import Diagnostic, errors_in
+from ..cache.inputs import Ledger
+from ..cache.readings import Readings
 from ..cache.reads import cached_read
 from ..cache.store import Store
 from ..read.load import READ_SUFFIXES, FileResult, content_files, load_faq_page, load_site, read_file
@@ -96,6 +98,7 @@ class ContentCache:
         self._error_files: set[str] = set()
         self.register: dict[str, RegisterEntry] = {}
         self._register_problems: list[Diagnostic] = []
+        self.ledger_source: Callable[[], Ledger | None] | None = None  # the inputs' ledger, for the first pass
 
     # -- reading -----------------------------------------------------------
 
@@ -126,10 +129,31 @@ class ContentCache:
             self._drop(rel)
             tasks.append(("business", self.dir / rel, rel, region, self.dir, self.store))
         stamps = {t[2]: stamp_of(t[1]) for t in tasks}
+        readings = self._readings(region) if hinted is None else None
+        if readings is not None:  # the first pass: what the last build or preview read is not read again
+            left = []
+            for task in tasks:
+                known, signature = readings.reuse(task[2]), readings.signature(task[2])
+                if isinstance(known, FileResult) and signature is not None:
+                    # stamped as the ledger saw it: an edit made since then is read at the next refresh
+                    self._add(task[2], _File(_kind_of(task[2]), (signature[2], signature[1], signature[4]), known))
+                else:
+                    left.append(task)
+            tasks = left
         for rel, result in map_in_processes(_read_task, tasks, self.jobs, min_items=256):
             self._add(rel, _File(_kind_of(rel), stamps[rel], result))
+            if readings is not None:
+                readings.made_reading(rel, result)
+        if readings is not None:
+            readings.save(sorted(self.files))
         faq_changed = self._refresh_faq(hinted)
         return Refreshed(config_changed, faq_changed, len(tasks))
+
+    def _readings(self, region: str) -> Readings | None:
+        """The readings of the last build or preview (cache/readings.py), for the first full pass only."""
+        source, self.ledger_source = self.ledger_source, None
+        ledger = source() if source is not None else None
+        return Readings.open(self.store, ledger, self.dir, region) if ledger is not None else None
 
     def _refresh_config(self, hinted: set[Path] | None) -> bool:
         """Re-read site.yaml if it may have changed; whether the configuration is now different."""

@@ -77,6 +77,8 @@ def serve(args: argparse.Namespace) -> int:
     output = place.folder or scratch / "site"  # type: ignore[operator]
     try:
         builder = IncrementalBuilder(args.content, output, as_of, args.templates, default_jobs(), store)
+        if place.memo is not None:  # the first build takes what the last build or preview read (cache/readings.py)
+            builder.cache.ledger_source = place.memo.ledger_now
         try:
             if place.last:  # the last preview at once; the first build runs behind it
                 preview = Preview(builder.output, (), True, updating=not place.current)

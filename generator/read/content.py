@@ -19,6 +19,8 @@ from .formats import format_of
 from .load import FileResult, content_files, load_faq_page, read_file, read_site, unread_warnings
 from ..model import Content, Verification
 from ..engine.executors import Executor, LocalExecutor
+from ..cache.inputs import Ledger
+from ..cache.readings import Readings
 from ..cache.reads import cached_read
 from ..cache.store import Store
 from ..decide.site import claim_errors
@@ -26,7 +28,8 @@ from .spans import SPLIT_FROM, Span, plan_spans, rest_of
 
 
 def read_content(content_dir: Path, jobs: int = 1, store: Store | None = None,
-                 as_of: date | None = None, executor: Executor | None = None) -> tuple[Content | None, list[Diagnostic]]:
+                 as_of: date | None = None, executor: Executor | None = None,
+                 ledger: Ledger | None = None) -> tuple[Content | None, list[Diagnostic]]:
     """Every content file read (from the cache where it has not changed) and checked across files:
     the content, or None with every reason there is none.
 
@@ -36,6 +39,8 @@ def read_content(content_dir: Path, jobs: int = 1, store: Store | None = None,
     logo checked against the others, and, given ``as_of``, the businesses that
     are right get their tiers decided for the errors a tier brings (a name
     claiming a badge) as long as the register and verification files are right.
+    ``ledger``: the build's ledger of inputs, which says whose readings of the
+    last build still hold (:mod:`~generator.cache.readings`).
     """
     store = store if store is not None else Store()
     site, region, diagnostics = read_site(content_dir)
@@ -43,9 +48,14 @@ def read_content(content_dir: Path, jobs: int = 1, store: Store | None = None,
     files = [("business", p) for p in content_files(content_dir, "businesses")]
     files += [("register", p) for p in content_files(content_dir, "register")]
     files += [("verification", p) for p in content_files(content_dir, "verifications")]
+    rels = [_rel(path, content_dir) for _, path in files]
+    readings = Readings.open(store, ledger, content_dir, region)
+    results = read_files(files, region, content_dir, jobs, store, executor, readings)
+    if readings is not None:
+        readings.save(rels)
     merged = FileResult()
     evidence_right = bool(region)
-    for (kind, _), result in zip(files, read_files(files, region, content_dir, jobs, store, executor)):
+    for (kind, _), result in zip(files, results):
         merged.businesses += result.businesses
         merged.logos.update(result.logos)
         merged.register += result.register
@@ -85,7 +95,8 @@ def read_content(content_dir: Path, jobs: int = 1, store: Store | None = None,
 
 
 def read_files(files: list[tuple[str, Path]], region: str, content_dir: Path, jobs: int,
-               store: Store | None = None, executor: Executor | None = None) -> list[FileResult]:
+               store: Store | None = None, executor: Executor | None = None,
+               readings: Readings | None = None) -> list[FileResult]:
     """What each file yielded, in file order; a big file is read in spans on every core (see spans.py).
 
     The register and verification files are few and large: their spans go
@@ -102,7 +113,12 @@ def read_files(files: list[tuple[str, Path]], region: str, content_dir: Path, jo
     owner: list[int] = []  # the file each task reads
     total = 0
     many = sum(kind == "business" for kind, _ in files) >= MANY_FILES
+    reused: dict[int, FileResult] = {}
     for n, (kind, path) in enumerate(files):
+        known = readings.reuse(_rel(path, content_dir)) if readings is not None else None
+        if isinstance(known, FileResult):
+            reused[n] = known
+            continue
         size = 0 if many and kind == "business" else _size(path)  # 100,000 small files: no stat each
         total += size
         spans = plan_spans(path, format_of(path) or "yaml", size, jobs) if size >= SPLIT_FROM else [None]
@@ -136,7 +152,22 @@ def read_files(files: list[tuple[str, Path]], region: str, content_dir: Path, jo
         into.claims += result.claims
         into.unread = into.unread or result.unread
         into.diagnostics += result.diagnostics
+        into.looked_up += result.looked_up
+    for n, result in reused.items():
+        results[n] = result
+    if readings is not None:
+        for n, (_, path) in enumerate(files):
+            if n not in reused:
+                readings.made_reading(_rel(path, content_dir), results[n])
     return results
+
+
+def _rel(path: Path, content_dir: Path) -> str:
+    """``path`` relative to the content folder, with /: relative_to without its cost per file (100,000 files)."""
+    text, prefix = str(path), os.path.join(content_dir, "")
+    if text.startswith(prefix):
+        return text[len(prefix):].replace(os.sep, "/")
+    return path.relative_to(content_dir).as_posix()
 
 
 POOL_BYTES = 1024 * 1024  # below this much to read (and 64 files), forking workers costs more than it saves
@@ -153,10 +184,5 @@ def _size(path: Path) -> int:
 def _read_one(task: tuple[str, Path, str, Path, Store, Span | None]) -> tuple[FileResult, object]:
     kind, path, region, content_dir, store, span = task
     before = store.counts()
-    text, prefix = str(path), os.path.join(content_dir, "")
-    if text.startswith(prefix):  # relative_to without its cost per file (100,000 files)
-        rel = text[len(prefix):].replace(os.sep, "/")
-    else:
-        rel = path.relative_to(content_dir).as_posix()
-    result = cached_read(store, read_file, kind, path, rel, region, content_dir, span)
+    result = cached_read(store, read_file, kind, path, _rel(path, content_dir), region, content_dir, span)
     return result, store.take_since(before)

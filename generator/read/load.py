@@ -45,6 +45,7 @@ class FileResult:
     unread: bool = False  # a register or verification record was left out (with an error, or unread)
     failed: bool = False  # a span that could not be read as a piece of its file: read it to the end instead
     fatal: bool = False  # what was read voids the whole file (see formats.Items)
+    looked_up: tuple[str, ...] = ()  # logo paths as written, looked up while reading (its discovered inputs)
 
 
 # What the build reads in each data folder, by file name ending: the one place to extend with a new
