@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 import string
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -75,7 +76,7 @@ def test_past_the_size_the_index_lists_pages_holding_the_same_records_byte_for_b
     for page in index["pages"]:
         text = (paged / "api" / page["href"]).read_text("utf-8")
         data = json.loads(text)
-        assert data["as_of"] == index["as_of"] and data["prefix"] == page["prefix"]
+        assert list(data) == ["prefix", "businesses"] and data["prefix"] == page["prefix"]  # the date: index only
         ids = [b["id"] for b in data["businesses"]]
         assert page["count"] == len(ids) and [page["first"], page["last"]] == [ids[0], ids[-1]]
         assert all(i.startswith(page["prefix"]) for i in ids) and (len(ids) <= 4 or len(ids) == 1)
@@ -101,6 +102,16 @@ def test_adding_a_business_rewrites_its_page_and_the_index_only(tmp_path: Path, 
     page = next(p for p in _api(after)["pages"] if "dd-new".startswith(p["prefix"]))
     assert set(changed) <= {"api/businesses.json", f"api/{page['href']}", "api/changes.json", "api/feed-state.json"}
     assert f"api/{page['href']}" in changed
+
+
+def test_the_next_day_rewrites_the_index_and_no_page(tmp_path: Path, small_pages: None) -> None:
+    """Issue #16 item 4: the as-of date is in the index only, so a daily sync uploads no page."""
+    content = make_content(tmp_path, {**THREE_TIERS, **_businesses(30)})
+    before = build_site(content, tmp_path / "before")
+    after = build_site(content, tmp_path / "after", as_of=AS_OF + timedelta(days=1))
+    pages = sorted(p.relative_to(after).as_posix() for p in (after / "api/businesses").iterdir())
+    assert len(pages) > 3 and all((after / p).read_bytes() == (before / p).read_bytes() for p in pages)
+    assert _api(after)["as_of"] == (AS_OF + timedelta(days=1)).isoformat() != _api(before)["as_of"]
 
 
 def test_the_live_preview_pages_the_same_way_after_edits_that_split_and_merge_pages(

@@ -12,7 +12,8 @@ hold more than :data:`PAGE_MOST`.  Why prefixes and not "the next 5,000":
 
 * pages are stable: adding or removing a business rewrites the one page its id
   falls in (and the index), not every page after it, so a daily sync uploads
-  two files, not hundreds;
+  two files, not hundreds; for the same reason the as-of date is in the index
+  only, so a day with no change rewrites no page;
 * a client finds one business without the index's help, by trying the id's
   prefixes longest first; with it, by the longest ``prefix`` that starts the id;
 * the pages, read in the index's order, are the businesses in the same id
@@ -66,5 +67,5 @@ def paged_files(as_of: str, ids: Sequence[str], pieces: Sequence[bytes],
          "first": ids[start], "last": ids[end - 1]} for prefix, start, end in plan]}
     yield INDEX, [indented_json(index).encode("utf-8") + b"\n"]
     for prefix, start, end in plan:
-        head = '{\n "as_of": ' + indented_json(as_of) + ',\n "prefix": ' + indented_json(prefix) + ',\n "businesses": '
+        head = '{\n "prefix": ' + indented_json(prefix) + ',\n "businesses": '
         yield page_path(prefix), [head.encode("utf-8"), *join_businesses(pieces[start:end])]
