@@ -98,7 +98,8 @@ def _build(options: BuildOptions, executor: Executor, memo: BuildMemo, progress:
     executor.require([folder for folder in (options.content, options.templates, options.cache)
                       if folder is not None])  # a worker elsewhere reads through these paths (and writes the cache)
     site, warnings = load_site(options.content, options.as_of, options.strict, options.jobs, progress, store,
-                               executor, memo.ledger)
+                               executor, memo.ledger_now())
+    memo.release()
     previous = _previous_copy(options)
     record = record_files(site, previous.feed if previous else None, options.sign_key)
     pages = plan_pages(site, businesses=False)  # the business pages are made by the workers

@@ -49,6 +49,7 @@ class BuildMemo:
     key: str | None  # None: this build is never answered from, nor recorded in, the memo
     scan: tuple[int, Stats, dict[str, str]] | None = None  # the inputs' stat, taken before anything is read
     ledger: Ledger | None = None
+    head: Head | None = None  # the ledger in brief, once taken: what the memo of this build records
 
     @classmethod
     def open(cls, options: BuildOptions, store: Store | None = None, purpose: str = "build") -> "BuildMemo":
@@ -79,26 +80,22 @@ class BuildMemo:
         head, _, result = last
         _, stats, where = self.scan
         if not unchanged(head, stats, where) or head.racy:
-            ledger = self._ledger()  # which files changed, and whether their bytes did
-            if ledger.head(stats).digest != head.digest:
+            self._ledger()  # which files changed, and whether their bytes did
+            if self.head is None or self.head.digest != head.digest:
                 return None
             self.remember(result)  # touched but not edited, or no longer racy: known by their stat from now on
         note = f"cache: nothing changed since the last build into {shown(self.output)}; every file kept"
         return replace(result, kept=result.files, removed=0, notes=(note,))
 
     def remember(self, result: BuildResult) -> None:
-        """Record a build that published ``result`` from the inputs :meth:`recall` saw.
-
-        The files are hashed now, after the build: a file written since its
-        stat was taken shows another stat as it is hashed, and is never trusted."""
-        if self.key is None or self.scan is None:
+        """Record a build that published ``result`` from the inputs :meth:`recall` saw."""
+        if self.key is None or (self.scan is None and self.head is None):
             return
         identity = published_identity(self.output)
         if identity is None:
             return
-        ledger = self._ledger()
-        self._save("inputs", self._ledger_key(), ledger)
-        self._save("builds", self.key, (ledger.head(self.scan[1]), identity, replace(result, notes=(), seconds=0.0)))
+        self._ledger()
+        self._save("builds", self.key, (self.head, identity, replace(result, notes=(), seconds=0.0)))
 
     def forget(self) -> None:
         """The output folder was changed in place (a preview's update): nothing is known of it any more."""
@@ -107,14 +104,22 @@ class BuildMemo:
 
     def ledger_now(self) -> Ledger | None:
         """The ledger of the inputs as :meth:`recall` saw them (None when this build keeps no memo)."""
-        return self._ledger() if self.scan is not None else None
+        return self._ledger() if self.scan is not None or self.ledger is not None else None
 
-    def _ledger(self) -> Ledger:
-        """The ledger of the files seen by :meth:`recall`, from the last one and the files it cannot vouch for."""
-        if self.ledger is None:
-            assert self.scan is not None
+    def release(self) -> None:
+        """The build no longer needs the ledger (100,000 entries): not carried into the workers it forks."""
+        self.ledger = None
+
+    def _ledger(self) -> Ledger | None:
+        """The ledger of the files seen by :meth:`recall`, from the last one and the files it cannot vouch
+        for, saved at once (it is facts about files, whatever the build makes of them)."""
+        if self.ledger is None and self.scan is not None:
             before = self._load("inputs", self._ledger_key())
             self.ledger = take_ledger(*self.scan, before if isinstance(before, Ledger) else None)
+            self.head = self.ledger.head(self.scan[1])
+            if self.ledger.hashed or not isinstance(before, Ledger):
+                self._save("inputs", self._ledger_key(), self.ledger)
+            self.scan = None  # the stat of every file: its digest is in ``head`` now
         return self.ledger
 
     def _ledger_key(self) -> str:
