@@ -16,7 +16,7 @@ from pathlib import Path
 from .cache.inputs import Ledger
 from .cache.memo import BuildMemo, recall_build
 from .cache.store import DiskStore, Store
-from .options import BuildOptions, BuildResult, Progress, resolve_as_of
+from .options import BuildOptions, BuildResult, Progress, resolve_as_of  # noqa: F401 (resolve_as_of: where it was)
 from .publish.api import write_businesses_json
 from .publish.link_check import broken_links, content_links
 from .publish.links import Findings, Targets, planned_targets, static_paths
@@ -34,10 +34,10 @@ from .decide.site import Site, assemble_site
 from .check.translations import translation_warnings
 from .publish.assets import static_files
 from .render.templates import template_dirs
-from .publish.staging import Staging, check_output_location
+from .publish.staging import Staging
 from .record.feed import feed_files
 from .record.manifest import PUBLIC_KEY, write_record
-from .record.minisign import PublicKey, SecretKey
+from .record.minisign import SecretKey
 from .record.previous import PreviousSite, load_previous
 from .record.changes import Previous, changes
 

@@ -204,7 +204,7 @@ def _cmd_keygen(args: argparse.Namespace, _: Interruptions) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace, _: Interruptions) -> int:
-    from .build import resolve_as_of
+    from .options import resolve_as_of
     from .engine.progress import TerminalProgress
     from .record.keys import load_public_key
     from .record.source import Limits, open_copy
@@ -232,7 +232,8 @@ def _cmd_verify(args: argparse.Namespace, _: Interruptions) -> int:
 
 
 def _cmd_check(args: argparse.Namespace, _: Interruptions) -> int:
-    from .build import load_site, resolve_as_of
+    from .build import load_site
+    from .options import resolve_as_of
     from .publish.link_check import planned_content_links
     from .read.faq_topics import defaults_in_use
 
@@ -249,7 +250,8 @@ def _cmd_check(args: argparse.Namespace, _: Interruptions) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace, _: Interruptions) -> int:
-    from .build import load_site, resolve_as_of
+    from .build import load_site
+    from .options import resolve_as_of
     from .explain import explain
 
     site, _ = load_site(args.content, resolve_as_of(args.as_of))

@@ -23,7 +23,6 @@ copy fetched from elsewhere.
 from __future__ import annotations
 
 import os
-import pickle
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -72,7 +71,7 @@ class BuildMemo:
         if self.key is None:
             return None
         self.scan = take_stats(self.roots)
-        last = self._load("builds", self.key)
+        last = self.store.get_value("builds", self.key)
         if not (isinstance(last, tuple) and len(last) == 3 and isinstance(last[0], Head)
                 and isinstance(last[2], BuildResult)) or last[1] != published_identity(self.output):
             self._ledger()  # hashed now, for the next build: a damaged entry is counted in this build's summary
@@ -95,12 +94,12 @@ class BuildMemo:
         if identity is None:
             return
         self._ledger()
-        self._save("builds", self.key, (self.head, identity, replace(result, notes=(), seconds=0.0)))
+        self.store.put_value("builds", self.key, (self.head, identity, replace(result, notes=(), seconds=0.0)))
 
     def forget(self) -> None:
         """The output folder was changed in place (a preview's update): nothing is known of it any more."""
         if self.key is not None:
-            self._save("builds", self.key, None)
+            self.store.put_value("builds", self.key, None)
 
     def ledger_now(self) -> Ledger | None:
         """The ledger of the inputs as :meth:`recall` saw them (None when this build keeps no memo)."""
@@ -114,28 +113,16 @@ class BuildMemo:
         """The ledger of the files seen by :meth:`recall`, from the last one and the files it cannot vouch
         for, saved at once (it is facts about files, whatever the build makes of them)."""
         if self.ledger is None and self.scan is not None:
-            before = self._load("inputs", self._ledger_key())
+            before = self.store.get_value("inputs", self._ledger_key())
             self.ledger = take_ledger(*self.scan, before if isinstance(before, Ledger) else None)
             self.head = self.ledger.head(self.scan[1])
             if self.ledger.hashed or not isinstance(before, Ledger):
-                self._save("inputs", self._ledger_key(), self.ledger)
+                self.store.put_value("inputs", self._ledger_key(), self.ledger)
             self.scan = None  # the stat of every file: its digest is in ``head`` now
         return self.ledger
 
     def _ledger_key(self) -> str:
         return digest("inputs", str(self.roots["content"]), str(self.roots["templates"]))
-
-    def _load(self, kind: str, key: str) -> Any:
-        data = self.store.get(kind, key)
-        if data is None:
-            return None
-        try:
-            return pickle.loads(data)
-        except Exception:  # a checksummed entry from this very code: cannot happen, and is never trusted
-            return None
-
-    def _save(self, kind: str, key: str, value: Any) -> None:
-        self.store.put(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def recall_build(options: BuildOptions) -> tuple[BuildMemo, BuildResult | None]:

@@ -20,7 +20,6 @@ for pickling 100,000 readings to change a thousand.
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -54,11 +53,11 @@ class Readings:
         if ledger is None:
             return None
         readings = cls(store, digest("readings", str(content_dir.absolute())), digest(region), ledger)
-        head = _load(store, "readings", readings.key)
+        head = store.get_value("readings", readings.key)
         if isinstance(head, tuple) and len(head) == 4 and head[0] == readings.context:
             _, readings.base_name, readings.base_size, delta_name = head
-            base = _load(store, "readings-base", readings.base_name)
-            delta = _load(store, "readings-delta", delta_name) if delta_name else {}
+            base = store.get_value("readings-base", readings.base_name)
+            delta = store.get_value("readings-delta", delta_name) if delta_name else {}
             if isinstance(base, dict) and isinstance(delta, dict):
                 readings.old = {rel: reading for rel, reading in {**base, **delta}.items() if reading is not None}
                 readings.delta = delta
@@ -107,21 +106,11 @@ class Readings:
         delta = {**self.delta, **self.made, **removed}  # None: a file no longer there
         if self.old and len(delta) <= max(1, self.base_size) * REBASE_FRACTION:
             delta_name = digest("delta", self.base_name, sorted((r, v[0] if v else None) for r, v in delta.items()))
-            self.store.put("readings-delta", delta_name, pickle.dumps(delta, protocol=pickle.HIGHEST_PROTOCOL))
+            self.store.put_value("readings-delta", delta_name, delta)
             head = (self.context, self.base_name, self.base_size, delta_name)
         else:
             base = {rel: reading for rel, reading in {**self.old, **self.made}.items() if rel in wanted}
             name = digest("base", sorted((r, v[0]) for r, v in base.items()))
-            self.store.put("readings-base", name, pickle.dumps(base, protocol=pickle.HIGHEST_PROTOCOL))
+            self.store.put_value("readings-base", name, base)
             head = (self.context, name, len(base), "")
-        self.store.put("readings", self.key, pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _load(store: Store, kind: str, key: str) -> Any:
-    data = store.get(kind, key)
-    if data is None:
-        return None
-    try:
-        return pickle.loads(data)
-    except Exception:  # a checksummed entry from this very code: cannot happen, and is never trusted
-        return None
+        self.store.put_value("readings", self.key, head)

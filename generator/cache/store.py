@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import shutil
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .keys import FORMAT, code_digest
 
@@ -43,6 +45,20 @@ class Store:
 
     def prune(self) -> None:
         return None
+
+    def get_value(self, kind: str, key: str) -> Any:
+        """:meth:`get`, unpickled; None when there is no such entry (or it is not a pickle, which a
+        checksummed entry of this very code cannot be, and is never trusted)."""
+        data = self.get(kind, key)
+        if data is None:
+            return None
+        try:
+            return pickle.loads(data)
+        except Exception:
+            return None
+
+    def put_value(self, kind: str, key: str, value: Any) -> None:
+        self.put(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def add(self, other: "Store") -> None:
         """Counts from a worker's copy of the store, added to the parent's."""

@@ -37,7 +37,7 @@ from livereload.watcher import Watcher as _LivereloadWatcher
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from ..build import resolve_as_of
+from ..options import resolve_as_of
 from ..diagnostics import Diagnostic, UsageError, shown
 from ..cache.store import open_store
 from .incremental import IncrementalBuilder, Update
