@@ -205,6 +205,12 @@ def test_an_unreachable_scheduler_is_one_line_and_leaves_the_output(tmp_path: Pa
     assert main(["build", "--content", str(content), "--output", str(output), "--as-of", str(AS_OF), "-q"]) == 0
     before = tree(output)
     capsys.readouterr()
+    # Nothing changed: the last build answers, and no cluster is asked (cache/memo.py).
+    assert main(["build", "--content", str(content), "--output", str(output), "--as-of", str(AS_OF),
+                 "--dask", "tcp://127.0.0.1:1", "--dask-timeout", "2"]) == 0
+    assert "nothing changed since the last build" in capsys.readouterr().err and tree(output) == before
+    shops = content / "businesses/shops.yaml"
+    shops.write_text(shops.read_text("utf-8").replace("Café Niño", "Café Niña"), "utf-8")  # work to do
     started = time.monotonic()
     code = main(["build", "--content", str(content), "--output", str(output), "--as-of", str(AS_OF),
                  "--dask", "tcp://127.0.0.1:1", "--dask-timeout", "2"])  # a closed loopback port
