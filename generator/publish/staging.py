@@ -183,7 +183,11 @@ class Staging:
     def discard(self) -> None:
         """Delete the staging folder: before :meth:`commit` the unfinished site, after it the old one."""
         _PUBLISHED.pop(str(self.dir), None)
-        shutil.rmtree(self.dir, ignore_errors=True)
+        for _ in range(20):  # a piece still running on a cluster may add a file while the folder goes; once
+            shutil.rmtree(self.dir, ignore_errors=True)  # it is gone it stays gone (make_folders_below)
+            if not os.path.lexists(self.dir):
+                return
+            time.sleep(0.1)
 
     def removed(self) -> int:
         """Published files the new site no longer has (call before :meth:`commit`)."""
@@ -271,7 +275,7 @@ def _keep(published: str, base: Path, rel: str, data: bytes, stats: WriteStats) 
         try:
             os.link(old, path)
         except FileNotFoundError:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
+            make_folders_below(str(base), os.path.dirname(path))
             os.link(old, path)
         except FileExistsError:  # written once already in this build, with these same bytes
             os.unlink(path)
@@ -339,7 +343,24 @@ def _open(base: Path, rel: str) -> int:
         try:
             os.mkdir(folder)  # most often only the last folder is new (b/<id>/): one call, not makedirs' walk
         except FileNotFoundError:
-            os.makedirs(folder, exist_ok=True)
+            make_folders_below(str(base), folder)
         except FileExistsError:
             pass  # another worker made it in the meantime
         return os.open(path, _FLAGS, 0o666)
+
+
+def make_folders_below(base: str, folder: str) -> None:
+    """``folder`` and the folders above it up to ``base``, but never ``base`` itself.
+
+    A staging folder that was discarded stays gone: a piece of work still
+    running on a Dask worker after its build failed (a task Dask cannot stop
+    mid-way) finds no folder to write into, instead of making the staging
+    folder again beside the published site.
+    """
+    current = base
+    for part in os.path.relpath(folder, base).split(os.sep):
+        current = os.path.join(current, part)
+        try:
+            os.mkdir(current)
+        except FileExistsError:
+            pass  # made by another worker, or earlier
