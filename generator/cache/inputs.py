@@ -13,8 +13,8 @@ tick of the file system's clock after it was recorded could keep its stat.
 An entry stamped within :data:`RACY_NS` of the moment its ledger was taken
 is therefore *racily clean* and hashed again next time, until it is older.
 
-The ledger covers every file under the content folder and the templates
-folder, hidden ones included (a logo may be named ``logos/.x.png``), and
+The ledger covers every file and folder under the content folder and the
+templates folder, hidden ones included (a logo may be named ``logos/.x.png``), and
 follows links to folders the way the build's readers do.
 """
 
