@@ -26,9 +26,10 @@ from .engine.memory import collector_paused
 from .render.pages import Page, plan_pages
 from .engine.executors import Executor, LocalExecutor, open_executor
 from .engine.parallel import POOL_FROM, Work
-from .publish.files import business_file_work, logo_card_work, write_site_files
+from .publish.files import logo_card_work, write_site_files
 from .render.recipe import drop_snapshot, write_recipe
-from .render.renderer import Renderer, business_page_work, page_work
+from .render.entries import entry_work
+from .render.renderer import Renderer, page_work
 from .publish.seo import publishing_warnings
 from .decide.site import Site, assemble_site
 from .check.translations import translation_warnings
@@ -118,7 +119,7 @@ def _build(options: BuildOptions, executor: Executor, memo: BuildMemo, progress:
             warnings += _check_links(site, findings, options, staging.dir)
         progress.stage("signing the manifest" if options.sign_key else "writing the manifest")
         valid = write_record(staging.dir, staging.write_bytes, site.config.valid_days, site.as_of, options.sign_key,
-                             previous.copy if previous else None)  # last: it lists every other file
+                             previous.copy if previous else None, staging.hashes)  # last: it lists every other file
         removed = staging.removed()
         staging.commit(published)
     except BaseException:
@@ -168,8 +169,7 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: i
             Work(write_site_files, str(target))]
     work += logo_card_work(site, target, jobs)  # what social cards show of a verified business
     work += page_work(pages, target, dirs, jobs)
-    work += business_page_work(site, target, dirs, jobs)
-    work += business_file_work(site, target, jobs)  # contact cards and badges (issue #7)
+    work += entry_work(list(site.entries), target, staging.output, dirs)  # pages, contact cards, badges
     shared = {"site": site, "renderer": renderer}
     recipe = (write_recipe(site, pages, targets, options.templates, renderer.store,
                            options.sign_key.public if options.sign_key else None, staging)
@@ -185,6 +185,8 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: i
             problems += done.problems
             if done.links:
                 findings.add(done.links)
+            if done.hashes:
+                staging.hashes.update(done.hashes)
             if problems:
                 raise BuildFailed(problems)
     finally:

@@ -44,6 +44,10 @@ class PageKeys:
         for first in (True, False):
             self._shared_part(template, lang, first, {"badges": badges})
 
+    def shared(self, template: str, lang: str) -> str:
+        """The part of a first page's key that :meth:`prepare` worked out for ``template`` in ``lang``."""
+        return self._shared[(template, lang, True)]
+
     def _shared_part(self, template: str, lang: str, first: bool, context: dict[str, Any]) -> str:
         slot = (template, lang, first)
         if slot not in self._shared:

@@ -54,6 +54,7 @@ class Written:
     problems: tuple[Diagnostic, ...] = ()
     cache: Any = None  # the build cache's hits and misses in this piece (a cache.store.Store of counts)
     links: Any = None  # publish.links.Findings left to check by the parent, if any
+    hashes: dict[str, tuple[str, int]] | None = None  # SHA-256 and size of files written, for the manifest
 
 
 def check_output_location(content: Path, output: Path) -> None:
@@ -79,6 +80,7 @@ class Staging:
         if self.dir.exists():
             shutil.rmtree(self.dir)
         self.stats = WriteStats()
+        self.hashes: dict[str, tuple[str, int]] = {}  # of files the pieces of work wrote: not read again for the manifest
         self.committed = False
         try:  # an interrupt arriving while we set up must not leave the folder behind either
             self.dir.mkdir()

@@ -93,6 +93,7 @@ class Renderer:
             env.globals["partial_each"] = self._partial_each
             env.globals["faq_url"] = self._faq_url
         self.publish_key(None)
+        self.entry_base = ""  # set by prepare_cache() when there is a build cache
         self.categories = category_views(site)
         self._cities: tuple[str, ...] | None = None
         self._site_views: dict[str, SiteView] = {}
@@ -234,14 +235,23 @@ class Renderer:
         return template.render(context)
 
     def prepare_cache(self, pages: Iterable[Page]) -> None:
-        """Before the workers fork: what the page keys of these kinds of page share (see cache.pages)."""
+        """Before the workers fork: what the page keys of these kinds of page share (see cache.pages),
+        and what every business's entry key shares (see render.entries)."""
         if self.page_keys is None:
             return
         kinds = {(page.template, page.lang) for page in pages}
-        kinds |= {(business_page(self.site, i, lang).template, lang)
-                  for lang in self.site.config.languages for i in list(self.site.entries)[:1]}
+        business = {lang: business_page(self.site, i, lang).template
+                    for lang in self.site.config.languages for i in list(self.site.entries)[:1]}
+        kinds |= {(template, lang) for lang, template in business.items()}
         for template, lang in sorted(kinds):
             self.page_keys.prepare(template, lang, {t.value: self.languages[lang].badges[t] for t in TIER_ORDER})
+        self.entry_base = digest("entry", self.site.config, self._faq_slugs, *(
+            self.page_keys.shared(template, lang) for lang, template in business.items()))
+
+    def entry_key(self, business_id: str) -> str:
+        """What a business's page in every language, its contact card and its badge show, hashed; "" with no
+        build cache (:mod:`generator.render.entries`)."""
+        return digest(self.entry_base, self.site.entries[business_id]) if self.entry_base else ""
 
     def render_bytes(self, page: Page) -> bytes:
         """The page as published: from the build cache when nothing it shows has changed."""
@@ -332,14 +342,6 @@ def page_work(pages: list[Page], target: Path, dirs: list[Path], jobs: int) -> l
     return [Work(_render_batch, (batch, str(target), dirs)) for batch in chunks(pages, max(1, jobs * 16))]
 
 
-def business_page_work(site: Site, target: Path, dirs: list[Path], jobs: int) -> list[Work]:
-    """Every business page, like :func:`page_work`, in batches of ids: each worker makes the pages of its
-    batch, so the parent never holds 100,000 ``Page`` values that every forked worker would count again."""
-    ids = list(site.entries)
-    return [Work(_render_business_batch, (lang, batch, str(target), dirs))
-            for lang in site.config.languages for batch in chunks(ids, max(1, jobs * 16))]
-
-
 def render_pages(renderer: Renderer, pages: list[Page], target: Path, jobs: int, dirs: list[Path], progress=None,
                  min_pages: int = POOL_FROM) -> tuple[WriteStats, list[Diagnostic], Findings]:
     """Render and write every page into ``target``; template failures come back as diagnostics, and
@@ -363,11 +365,6 @@ def render_pages(renderer: Renderer, pages: list[Page], target: Path, jobs: int,
 
 def _render_batch(shared: dict[str, Any], task: tuple[list[Page], str, list[Path]]) -> Written:
     return _render_and_write(shared["renderer"], task[0], Path(task[1]), task[2])
-
-
-def _render_business_batch(shared: dict[str, Any], task: tuple[str, list[str], str, list[Path]]) -> Written:
-    renderer, (lang, ids) = shared["renderer"], task[:2]
-    return _render_and_write(renderer, [business_page(renderer.site, i, lang) for i in ids], Path(task[2]), task[3])
 
 
 def _render_and_write(renderer: Renderer, pages: list[Page], target: Path, dirs: list[Path]) -> Written:

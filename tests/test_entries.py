@@ -1,0 +1,125 @@
+"""A business whose entry key did not change is linked from the published site, not rendered
+(generator/render/entries.py): and only while that is what a cold build would write.
+
+Each test builds warm (the cache and the output folder kept), forgets the
+whole-build memo where it needs every business looked up on its own, and
+compares with a ``--no-cache`` build into a fresh folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import THREE_TIERS, make_content
+from test_cache import _build, _same_tree, forget_last_build
+
+from generator.diagnostics import BuildFailed
+from generator.render import renderer as renderer_module
+from generator.render.entries import partition_count, partition_of
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def rendered(monkeypatch) -> list[str]:
+    """The business pages rendered (from the page cache or not): a linked business is not among them."""
+    seen: list[str] = []
+    original = renderer_module.Renderer.render_bytes
+
+    def counting(self, page):
+        if page.kind == "business":
+            seen.append(page.key)
+        return original(self, page)
+
+    monkeypatch.setattr(renderer_module.Renderer, "render_bytes", counting)
+    return seen
+
+
+def _identities(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def _warm_then_cold(tmp_path: Path, content: Path, **options) -> None:
+    _build(content, tmp_path / "warm", tmp_path / "cache", **options)
+    _build(content, tmp_path / "cold", None, **options)
+    assert _same_tree(tmp_path / "warm", tmp_path / "cold") == []
+
+
+def test_unchanged_businesses_are_linked_not_rendered(tmp_path: Path, rendered: list[str]) -> None:
+    content = make_content(tmp_path, THREE_TIERS)
+    _warm_then_cold(tmp_path, content)
+    assert sorted(set(rendered)) == ["brisa", "brisa-soporte", "cafe-nino"]
+    before = _identities(tmp_path / "warm")
+    rendered.clear()
+    forget_last_build(tmp_path / "cache")
+    _warm_then_cold(tmp_path, content)
+    assert rendered == ["brisa", "brisa-soporte", "cafe-nino"]  # only by the cold build
+    after = _identities(tmp_path / "warm")
+    kept = [path for path in before if path.startswith("b/") and before[path] == after.get(path)]
+    assert len(kept) == 9  # a page, a contact card and a badge each, with their inode and mtime
+
+
+def test_an_edited_business_alone_is_made_again(tmp_path: Path, rendered: list[str]) -> None:
+    content = make_content(tmp_path, THREE_TIERS)
+    _build(content, tmp_path / "warm", tmp_path / "cache")
+    shops = content / "businesses/shops.yaml"
+    shops.write_text(shops.read_text("utf-8").replace("city: Sevilla", "city: Cádiz"), "utf-8")
+    rendered.clear()
+    _build(content, tmp_path / "warm", tmp_path / "cache")
+    assert rendered == ["cafe-nino"]
+    _build(content, tmp_path / "cold", None)
+    assert _same_tree(tmp_path / "warm", tmp_path / "cold") == []
+
+
+def test_a_published_file_that_changed_is_not_linked(tmp_path: Path, rendered: list[str]) -> None:
+    """The record vouches for a file with a given device, inode, size and mtime: anything else is made
+    again (a file deleted, edited in place, or touched: made, then kept if its bytes are the same)."""
+    content = make_content(tmp_path, THREE_TIERS)
+    _build(content, tmp_path / "warm", tmp_path / "cache")
+    warm = tmp_path / "warm"
+    (warm / "b/brisa/badge.svg").unlink()
+    with open(warm / "b/cafe-nino/index.html", "a", encoding="utf-8") as page:
+        page.write("<!-- edited by hand -->")
+    os.utime(warm / "b/brisa-soporte/contact.vcf", ns=(1, 1))
+    rendered.clear()
+    forget_last_build(tmp_path / "cache")
+    _warm_then_cold(tmp_path, content)
+    assert sorted(set(rendered) - {"brisa", "brisa-soporte", "cafe-nino"}) == [] and len(rendered) == 6
+    rendered.clear()
+    forget_last_build(tmp_path / "cache")
+    _warm_then_cold(tmp_path, content)
+    assert len(rendered) == 3  # each of them recorded again: the cold build's only
+
+
+def test_a_kept_page_whose_link_broke_elsewhere_fails_as_a_cold_build_does(tmp_path: Path) -> None:
+    """A business's own entry did not change, but the page its template links to is gone: its links
+    are checked again from the record, and the warm build fails where the cold one does."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    page = (ROOT / "templates/business.html").read_text("utf-8")
+    marker = 'class="business__name"'
+    assert marker in page
+    (templates / "business.html").write_text(
+        page.replace(marker, f'{marker} data-cafe-url="{{{{ root }}}}category/cafe/index.html"', 1), "utf-8")
+    content = make_content(tmp_path, THREE_TIERS)
+    _warm_then_cold(tmp_path, content, templates=templates)
+    shops = content / "businesses/shops.yaml"
+    text = shops.read_text("utf-8")
+    start, end = text.index("- id: cafe-nino"), text.index("- id: brisa-soporte")
+    shops.write_text(text[:start] + text[end:], "utf-8")
+    failures = []
+    for cache in (tmp_path / "cache", None):
+        with pytest.raises(BuildFailed) as failed:
+            _build(content, tmp_path / ("warm" if cache else "cold"), cache, templates=templates)
+        failures.append(sorted(str(d) for d in failed.value.diagnostics))
+    assert failures[0] == failures[1] and "category/cafe/index.html" in failures[0][0]
+
+
+def test_partitions_hold_the_same_businesses_whatever_else_changes() -> None:
+    assert [partition_count(n) for n in (1, 1000, 1001, 10_000, 100_000, 10**7)] == [1, 1, 2, 16, 128, 4096]
+    ids = [f"business-{n}" for n in range(5000)]
+    parts = [partition_of(i, 8) for i in ids]
+    assert parts == [partition_of(i, 8) for i in ids] and set(parts) == set(range(8))
