@@ -24,16 +24,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def rendered(monkeypatch) -> list[str]:
-    """The business pages rendered (from the page cache or not): a linked business is not among them."""
+    """The business pages rendered: a linked business is not among them."""
     seen: list[str] = []
-    original = renderer_module.Renderer.render_bytes
+    original = renderer_module.Renderer.render
 
     def counting(self, page):
         if page.kind == "business":
             seen.append(page.key)
         return original(self, page)
 
-    monkeypatch.setattr(renderer_module.Renderer, "render_bytes", counting)
+    monkeypatch.setattr(renderer_module.Renderer, "render", counting)
     return seen
 
 

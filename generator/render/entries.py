@@ -157,7 +157,7 @@ class Made:
         links: list[int] = []
         for lang in site.config.languages:
             page = business_page(site, business_id, lang)
-            data = renderer.render_bytes(page)
+            data = renderer.render(page).encode("utf-8")  # not kept as a page too: the record is its cache
             if renderer.scanner is not None:
                 found = renderer.scanner.scan(page, data.decode("utf-8"))
                 if found is None:
