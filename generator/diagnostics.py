@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .pickling import pickled_by_fields
+
 Level = Literal["error", "warning"]
 
 
@@ -53,6 +55,9 @@ def ContentError(path: str, line: int, message: str) -> Diagnostic:  # noqa: N80
 def ContentWarning(path: str, line: int, message: str) -> Diagnostic:  # noqa: N802
     """Something the operator should look at; fatal only with ``--strict``."""
     return Diagnostic(path, line, message, "warning")
+
+
+pickled_by_fields(Diagnostic)
 
 
 def errors_in(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> list[Diagnostic]:

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from .pickling import pickled_by_fields
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Source:
@@ -143,3 +145,7 @@ class Content:
     verifications: tuple[Verification, ...]
     faq: tuple[FaqPage, ...]
     logos: Mapping[str, Logo]  # by business id
+
+
+pickled_by_fields(Source, SiteConfig, Business, Claim, RegisteredPhone, RegisterEntry, Verification, FaqPage, Logo,
+                  Content)

@@ -17,11 +17,12 @@ from datetime import date
 from ..diagnostics import ContentError, ContentWarning, Diagnostic
 from .impostors import Resemblance
 from ..model import Business, Content, FaqPage, Logo, RegisterEntry, SiteConfig, Verification
+from ..pickling import pickled_by_fields
 from .namecheck import badge_claims
 from ..engine.executors import Executor, LocalExecutor
 from ..engine.parallel import POOL_FROM, Work
 from ..read.slugs import fold, slugify
-from .tiers import TIER_ORDER, Tier, TierDecision, decide_tier
+from .tiers import TIER_ORDER, Reason, Tier, TierDecision, decide_tier
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,9 @@ class Site:
 
     def tier_counts(self) -> dict[str, int]:
         return {tier.value: len(self.tiers[tier]) for tier in TIER_ORDER}
+
+
+pickled_by_fields(Reason, TierDecision, Listed, Category, Site)  # tiers.py stays pure: registered here
 
 
 def assemble_site(content: Content, as_of: date, jobs: int = 1,
