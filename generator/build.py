@@ -119,7 +119,7 @@ def _build(options: BuildOptions, executor: Executor, memo: BuildMemo, progress:
             warnings += _check_links(site, findings, options, staging.dir)
         progress.stage("signing the manifest" if options.sign_key else "writing the manifest")
         valid = write_record(staging.dir, staging.write_bytes, site.config.valid_days, site.as_of, options.sign_key,
-                             previous.copy if previous else None, staging.hashes)  # last: it lists every other file
+                             previous.copy if previous else None, staging.stats.hashes)  # last: it lists every other file
         removed = staging.removed()
         staging.commit(published)
     except BaseException:
@@ -185,8 +185,6 @@ def _write_site(site: Site, renderer: Renderer, pages: list[Page], page_total: i
             problems += done.problems
             if done.links:
                 findings.add(done.links)
-            if done.hashes:
-                staging.hashes.update(done.hashes)
             if problems:
                 raise BuildFailed(problems)
     finally:

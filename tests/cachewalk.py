@@ -10,6 +10,7 @@ cold build and a warm build can both be run on.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import os
@@ -141,9 +142,23 @@ def differences(warm: Snapshot, cold: Snapshot, limit: int = 12) -> list[str]:
             at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
             out.append(f"differs: {path} at byte {at}: warm {a[max(0, at - 60):at + 60]!r} "
                        f"cold {b[max(0, at - 60):at + 60]!r}")
+    out += untrue_manifest(warm)  # both builds take their hashes from what wrote each file: check one against the disk
     out += [f"folder only in the warm build: {f}" for f in sorted(warm.folders - cold.folders)]
     out += [f"folder only in the cold build: {f}" for f in sorted(cold.folders - warm.folders)]
     return out[:limit] + ([f"... and {len(out) - limit} more"] if len(out) > limit else [])
+
+
+def untrue_manifest(site: Snapshot) -> list[str]:
+    """Where ``manifest.json`` is not the files' own SHA-256 and size, or lists other files than there are."""
+    if "manifest.json" not in site.files:
+        return ["no manifest.json"]
+    listed = json.loads(site.files["manifest.json"])["files"]
+    out = [f"manifest lists a file not there: {p}" for p in sorted(listed.keys() - site.files.keys())]
+    out += [f"manifest misses {p}" for p in sorted(site.files.keys() - listed.keys())
+            if p not in ("manifest.json", "manifest.json.minisig")]
+    out += [f"manifest's hash is not the file's: {p}" for p in sorted(listed.keys() & site.files.keys())
+            if (listed[p]["sha256"], listed[p]["bytes"]) != (hashlib.sha256(site.files[p]).hexdigest(), len(site.files[p]))]
+    return out
 
 
 def rewrites(before: Snapshot, after: Snapshot, run: Run, limit: int = 5) -> list[str]:

@@ -8,6 +8,8 @@ compares with a ``--no-cache`` build into a fresh folder.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -46,6 +48,18 @@ def _warm_then_cold(tmp_path: Path, content: Path, **options) -> None:
     _build(content, tmp_path / "warm", tmp_path / "cache", **options)
     _build(content, tmp_path / "cold", None, **options)
     assert _same_tree(tmp_path / "warm", tmp_path / "cold") == []
+    assert_manifest_is_true(tmp_path / "warm")
+
+
+def assert_manifest_is_true(site: Path) -> None:
+    """The manifest's hashes come from the pieces of work that wrote each file, not from the disk: they
+    must be the disk's, for every file, and list every file."""
+    listed = json.loads((site / "manifest.json").read_text("utf-8"))["files"]
+    on_disk = {p.relative_to(site).as_posix(): p for p in site.rglob("*") if p.is_file()}
+    assert sorted(listed) == sorted(set(on_disk) - {"manifest.json", "manifest.json.minisig"})
+    for rel, entry in listed.items():
+        data = on_disk[rel].read_bytes()
+        assert (entry["sha256"], entry["bytes"]) == (hashlib.sha256(data).hexdigest(), len(data)), rel
 
 
 def test_unchanged_businesses_are_linked_not_rendered(tmp_path: Path, rendered: list[str]) -> None:

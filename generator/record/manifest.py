@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -97,14 +97,16 @@ def listed_files(folder: Path) -> list[str]:
     return sorted(found)
 
 
-def hash_files(folder: Path, paths: list[str], known: dict[str, tuple[str, int]] | None = None) -> dict[str, tuple[str, int]]:
+def hash_files(folder: Path, paths: list[str],
+               known: Mapping[str, tuple[str, int] | None] | None = None) -> dict[str, tuple[str, int]]:
     """sha256 and size of each file (page-cache reads: about 1 s per 100,000 pages here); those in ``known``
     (hashed by the piece of work that wrote them, from the bytes it wrote) are not read again."""
     known = known or {}
     hashed: dict[str, tuple[str, int]] = {}
     for rel in paths:
-        if rel in known:
-            hashed[rel] = known[rel]
+        value = known.get(rel)
+        if value is not None:
+            hashed[rel] = value
             continue
         with open(os.path.join(folder, rel), "rb") as handle:
             digest = hashlib.file_digest(handle, "sha256")
@@ -154,7 +156,7 @@ def parse_manifest(data: bytes) -> tuple[dict[str, Any] | None, str]:
 
 def write_record(folder: Path, write: Callable[[str, bytes], None], valid_days: int, as_of: date,
                  key: SecretKey | None, previous: PreviousCopy | None = None,
-                 known: dict[str, tuple[str, int]] | None = None) -> Validity:
+                 known: Mapping[str, tuple[str, int] | None] | None = None) -> Validity:
     """Write ``status.json``, then ``manifest.json`` over everything, then its signature when there is a key.
 
     ``status.json`` is itself listed (and so signed); its version is decided from

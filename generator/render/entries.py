@@ -96,7 +96,7 @@ def make_partition(shared: dict[str, Any], task: tuple[int, int, list[str], str,
     if renderer.entry_base and not made.unrecorded:
         store.put_value("entries", record_key, (made.entries, made.link_sets))
     return Written(made.stats, len(ids) * len(renderer.languages), (), store.take_since(mark),
-                   renderer.scanner.take() if renderer.scanner is not None else None, made.hashes)
+                   renderer.scanner.take() if renderer.scanner is not None else None)
 
 
 class Made:
@@ -105,7 +105,6 @@ class Made:
     def __init__(self, renderer: Renderer, base: Path) -> None:
         self.renderer, self.base = renderer, base
         self.stats = WriteStats()
-        self.hashes: dict[str, tuple[str, int]] = {}
         self.entries: dict[str, Entry] = {}
         self.link_sets: list[Any] = []
         self._link_index: dict[Any, int] = {}
@@ -147,7 +146,7 @@ class Made:
             self.stats.files += 1
             self.stats.kept += 1
             self.stats.bytes += size
-            self.hashes[path] = (sha, size)
+            self.stats.hashes[path] = (sha, size)
         return True
 
     def make(self, business_id: str, key: str) -> None:
@@ -169,8 +168,7 @@ class Made:
         recorded: list[File] = []
         for path, data in files:
             write_file(self.base, path, data, self.stats)
-            sha = hashlib.sha256(data).hexdigest()
-            self.hashes[path] = (sha, len(data))
+            sha = self.stats.hashes[path][0]  # type: ignore[index]
             found = os.stat(os.path.join(self.base, path), follow_symlinks=False)
             recorded.append((path, sha, len(data), found.st_dev, found.st_ino, found.st_mtime_ns))
         if key:
