@@ -17,7 +17,7 @@ from ..decide.site import Listed, Site
 from ..render.views import Language, business_path, numbers_shown
 from . import api_pages
 from .json_pieces import indented_json, join_businesses
-from .staging import WriteStats, Written, write_pieces
+from .writing import WriteStats, Written, write_pieces
 
 
 def businesses_json(site: Site) -> Iterator[bytes]:

@@ -21,7 +21,8 @@ from .seo import organization_json_ld, robots_txt, sitemap_files
 from ..decide.site import Listed, Site
 from ..render.vcard import contact_card
 from ..render.views import Language, business_path
-from .staging import Staging, WriteStats, Written, write_file
+from .staging import Staging
+from .writing import WriteStats, Written, write_file
 
 
 def write_publishing_files(site: Site, staging: Staging, jobs: int = 1) -> None:

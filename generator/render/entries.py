@@ -38,7 +38,7 @@ from ..cache.keys import digest
 from ..engine.parallel import Work
 from ..publish.files import business_files
 from ..publish.links import normalized_links
-from ..publish.staging import WriteStats, Written, make_folders_below, published_for, write_file
+from ..publish.writing import WriteStats, Written, make_folders_below, published_for, write_file
 from .pages import business_page
 from .renderer import Renderer
 from .templates import template_diagnostic

@@ -25,7 +25,8 @@ from ..cache.store import Store
 from ..decide.site import Site
 from ..engine.executors import ClusterError, Recipe
 from ..publish.links import Targets
-from ..publish.staging import Staging, link_unchanged, published_for
+from ..publish.staging import Staging
+from ..publish.writing import link_unchanged, published_for
 from .pages import Page
 from .renderer import Renderer
 

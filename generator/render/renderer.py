@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from ..diagnostics import Diagnostic
 from ..engine.parallel import POOL_FROM, Work, chunks, run_work
-from ..publish.staging import WriteStats, Written, write_file
+from ..publish.writing import WriteStats, Written, write_file
 from ..publish.files import business_page_extras
 from ..publish.links import Findings, Scanner, Targets
 from ..read.topic_names import unknown_topic

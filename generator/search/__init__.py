@@ -14,7 +14,7 @@ from generator.engine.memory import collector_paused
 from generator.search.number_index import build_number_index
 from generator.search.records import SearchRecord
 from generator.search.text_index import build_text_index
-from generator.publish.staging import WriteStats, write_file
+from generator.publish.writing import WriteStats, write_file
 
 __all__ = ["SearchRecord", "write_search_indexes"]
 

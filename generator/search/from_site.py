@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.search import SearchRecord, write_search_indexes
-from generator.publish.staging import WriteStats, Written
+from generator.publish.writing import WriteStats, Written
 
 if TYPE_CHECKING:
     from generator.decide.site import Site

@@ -33,7 +33,7 @@ from .live import LiveSearch, SearchEdit
 from ..preview.livewrite import Served, sync
 from ..engine.memory import collector_paused
 from .records import SearchRecord
-from ..publish.staging import WriteStats, write_file
+from ..publish.writing import WriteStats, write_file
 
 
 def _write_all(files: dict[str, bytes], folder: Path) -> WriteStats:
