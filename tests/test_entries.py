@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,36 @@ def test_partitions_hold_the_same_businesses_whatever_else_changes() -> None:
     ids = [f"business-{n}" for n in range(5000)]
     parts = [partition_of(i, 8) for i in ids]
     assert parts == [partition_of(i, 8) for i in ids] and set(parts) == set(range(8))
+
+
+def test_a_restarted_preview_takes_its_businesses_from_their_records(tmp_path: Path, rendered: list[str]) -> None:
+    """One engine: the preview's first build makes each business's files as a build does, so a preview
+    restarted on its folder (serve keeps it in the cache) links the unchanged ones, and edits made after
+    the first start still give what a clean build gives."""
+    from conftest import build_site
+    from test_incremental import assert_same_site
+
+    from generator.cache.store import DiskStore
+    from generator.preview.incremental import IncrementalBuilder
+
+    content = make_content(tmp_path, THREE_TIERS)
+    served = tmp_path / "served"
+
+    def start() -> IncrementalBuilder:
+        builder = IncrementalBuilder(content, served, date(2026, 11, 25), store=DiskStore(folder=tmp_path / "cache"))
+        assert builder.build().ok
+        return builder
+
+    start().close()
+    rendered.clear()
+    builder = start()
+    assert rendered == ["brisa"]  # only the page the preview renders to warm up, not for its file
+    shops = content / "businesses/shops.yaml"
+    shops.write_text(shops.read_text("utf-8").replace("city: Sevilla", "city: Cádiz"), "utf-8")
+    assert builder.update([shops]).ok
+    builder.close()
+    rendered.clear()
+    start().close()
+    assert sorted(rendered) == ["brisa", "cafe-nino"]  # the file the update wrote is not the recorded one
+    fresh = build_site(content, tmp_path / "fresh")
+    assert_same_site(served, fresh)  # (a preview has no manifest and no feed)

@@ -40,6 +40,7 @@ from ..publish.links import Targets, planned_targets, static_paths
 from ..publish.staging import Staging, check_output_location
 from ..read.load import unread_warnings
 from ..render.compiled_cache import reuse_compiled
+from ..render.entries import entry_work
 from ..render.pages import Page, faq_topic_slugs, plan_pages
 from ..render.renderer import Renderer, render_pages
 from ..render.template_deps import TemplateReads
@@ -118,8 +119,13 @@ class IncrementalBuilder:
         try:
             try:
                 listings = [page for page in pages if page.kind in LISTINGS]
-                stats, problems, findings = render_pages(renderer, [page for page in pages if page.kind not in LISTINGS],
-                                                         staging.dir, self.jobs, template_dirs(self.templates))
+                dirs = template_dirs(self.templates)
+                renderer.prepare_cache(pages)  # each business's files as a build makes them, from its record
+                businesses = (entry_work(list(site.entries), staging.dir, staging.output, dirs),
+                              len(site.entries) * len(site.config.languages))
+                stats, problems, findings = render_pages(
+                    renderer, [page for page in pages if page.kind not in LISTINGS and page.kind != "business"],
+                    staging.dir, self.jobs, dirs, more=businesses)
                 if not problems:  # listings in this process, which keeps their cards for the updates that shift them
                     more, problems, more_findings = render_pages(renderer, listings, staging.dir, 1,
                                                                  template_dirs(self.templates))

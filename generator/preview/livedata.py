@@ -19,7 +19,7 @@ from ..cache.store import Store
 from ..decide.site import Site
 from ..publish.api import business_json
 from ..publish.assets import static_files
-from ..publish.files import business_files, logo_card_work, write_publishing_files
+from ..publish.files import business_files, logo_card_work, write_site_files
 from ..publish.seo import sitemap_files
 from ..publish.staging import Staging
 from ..record.manifest import STATUS, status_json, validity
@@ -48,7 +48,8 @@ class LiveData:
                 staging.write_bytes(f"static/logos/{listed.logo.filename}", listed.logo.data)
         for work in logo_card_work(site, staging.dir, 1):
             staging.stats.add(work.function({"site": site, "store": store}, work.argument).stats)
-        write_publishing_files(site, staging, jobs)  # sitemap, robots.txt, schema, contact cards, badges
+        staging.stats.add(write_site_files({"site": site}, str(staging.dir)).stats)  # sitemap, robots.txt, schema
+        # (each business's contact card and badge are made with its pages: generator.render.entries)
         self.sitemaps = {p.name for p in staging.dir.glob("sitemap*.xml")}
         self.sitemap_entries: SitemapEntries = {}  # each page's <url>, kept across updates
         self.sitemap_pending = False  # pages came or went, and the sitemap waits for a catch-up

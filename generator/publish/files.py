@@ -15,21 +15,13 @@ from typing import Any
 from ..render.badge_svg import badge_svg, embed_view
 from ..cache.store import Store
 from ..render.logo_card import card_filename, card_key, logo_cards
-from ..engine.parallel import POOL_FROM, Work, chunks, run_work
+from ..engine.parallel import Work, chunks
 from ..read.schema import schema_files
 from .seo import organization_json_ld, robots_txt, sitemap_files
 from ..decide.site import Listed, Site
 from ..render.vcard import contact_card
 from ..render.views import Language, business_path
-from .staging import Staging
 from .writing import WriteStats, Written, write_file
-
-
-def write_publishing_files(site: Site, staging: Staging, jobs: int = 1) -> None:
-    """Write everything above into the staging folder, counted in its stats."""
-    work = [Work(write_site_files, str(staging.dir))] + business_file_work(site, staging.dir, jobs)
-    for done in run_work(work, {"site": site}, jobs, min_items=2 if len(site.entries) >= POOL_FROM else 10**9):
-        staging.stats.add(done.stats)
 
 
 def write_site_files(shared: dict[str, Any], target: str) -> Written:
@@ -67,23 +59,6 @@ def _write_logo_cards(shared: dict[str, Any], task: tuple[list[str], str]) -> Wr
     for name in sorted(cards):
         write_file(base, f"static/logos/{card_filename(logos[name])}", cards[name], stats)
     return Written(stats, cache=store.take_since(mark))
-
-
-def business_file_work(site: Site, target: Path, jobs: int) -> list[Work]:
-    """Every business's contact card and badge, in batches for :func:`~generator.parallel.run_work`
-    with ``{"site": ...}`` shared."""
-    return [Work(_write_business_files, (batch, str(target))) for batch in chunks(list(site.entries), max(1, jobs * 8))]
-
-
-def _write_business_files(shared: dict[str, Any], task: tuple[list[str], str]) -> Written:
-    """Two small files per business: on a large directory, spread over processes like the pages."""
-    ids, base = task[0], Path(task[1])
-    site, stats = shared["site"], WriteStats()
-    language = Language(site.config.languages[0])
-    for business_id in ids:
-        for path, data in business_files(site, site.entries[business_id], language).items():
-            write_file(base, path, data, stats)
-    return Written(stats)
 
 
 def business_files(site: Site, listed: Listed, language: Language) -> dict[str, bytes]:

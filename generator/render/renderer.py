@@ -343,15 +343,18 @@ def page_work(pages: list[Page], target: Path, dirs: list[Path], jobs: int) -> l
 
 
 def render_pages(renderer: Renderer, pages: list[Page], target: Path, jobs: int, dirs: list[Path], progress=None,
-                 min_pages: int = POOL_FROM) -> tuple[WriteStats, list[Diagnostic], Findings]:
+                 min_pages: int = POOL_FROM, more: tuple[list[Work], int] = ([], 0)
+                 ) -> tuple[WriteStats, list[Diagnostic], Findings]:
     """Render and write every page into ``target``; template failures come back as diagnostics, and
-    the links left to check (when the renderer checks links) as findings.
+    the links left to check (when the renderer checks links) as findings.  ``more``: other pieces of
+    work writing pages (each business's, :mod:`generator.render.entries`), and how many pages they make.
 
     Fewer than ``min_pages`` are rendered in this process: a pool would cost more than it saves.
     """
     stats, problems, findings = WriteStats(), [], Findings()
-    work = page_work(pages, target, dirs, jobs)
-    for done in run_work(work, {"renderer": renderer}, jobs, min_items=2 if len(pages) >= min_pages else 10**9):
+    work = page_work(pages, target, dirs, jobs) + more[0]
+    total = len(pages) + more[1]
+    for done in run_work(work, {"renderer": renderer}, jobs, min_items=2 if total >= min_pages else 10**9):
         stats.add(done.stats)
         problems += done.problems
         if done.links:
