@@ -171,3 +171,24 @@ def test_a_restarted_preview_takes_its_businesses_from_their_records(tmp_path: P
     assert sorted(rendered) == ["brisa", "cafe-nino"]  # the file the update wrote is not the recorded one
     fresh = build_site(content, tmp_path / "fresh")
     assert_same_site(served, fresh)  # (a preview has no manifest and no feed)
+
+
+def test_where_files_cannot_be_hard_linked_they_are_written(tmp_path: Path, monkeypatch, rendered: list[str]) -> None:
+    """An output folder on a file system without hard links: a business whose record holds is made
+    (and written) instead of failing the build."""
+    import errno
+
+    content = make_content(tmp_path, THREE_TIERS)
+    _build(content, tmp_path / "warm", tmp_path / "cache")
+    forget_last_build(tmp_path / "cache")
+
+    def no_links(source, target, **kwargs):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_links)
+    rendered.clear()
+    result = _build(content, tmp_path / "warm", tmp_path / "cache")
+    assert result.kept == 0 and sorted(set(rendered)) == ["brisa", "brisa-soporte", "cafe-nino"]
+    _build(content, tmp_path / "cold", None)
+    assert _same_tree(tmp_path / "warm", tmp_path / "cold") == []
+    assert_manifest_is_true(tmp_path / "warm")

@@ -154,8 +154,13 @@ def _keep_written(old: str, path: str, stats: WriteStats) -> None:
         if not filecmp.cmp(old, path, shallow=False):
             stats.replaced += 1
             return
-        os.unlink(path)
-        os.link(old, path)
+        linked = f"{path}.link-{os.getpid()}"
+        os.link(old, linked)  # beside ours, then over it: where there are no hard links, ours stays
+        try:
+            os.replace(linked, path)
+        except OSError:
+            os.unlink(linked)
+            raise
         stats.kept += 1
     except OSError:
         stats.replaced += 1

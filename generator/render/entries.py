@@ -76,7 +76,7 @@ def make_partition(shared: dict[str, Any], task: tuple[int, int, list[str], str,
     renderer: Renderer = shared["renderer"]
     base, store = Path(target), renderer.store
     published = published_for(base)
-    record_key = digest("entries", output, count, number)
+    record_key = digest("entries", output, count, number, renderer.scanner is not None)  # links kept, or not
     record = store.get_value("entries", record_key) if renderer.entry_base else None
     old: dict[str, Entry] = record[0] if isinstance(record, tuple) and len(record) == 2 else {}
     old_links: list[Any] = record[1] if old else []
@@ -131,7 +131,7 @@ class Made:
             if (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns) != (device, inode, size, mtime):
                 return False
         folders: set[str] = set()
-        for path, sha, size, *_ in files:
+        for path, *_ in files:
             target = os.path.join(self.base, path)
             folder = os.path.dirname(target)
             if folder not in folders:  # b/<id>/ is new in the staging folder: made here, not found missing
@@ -142,7 +142,11 @@ class Made:
                     pass
                 except FileNotFoundError:
                     make_folders_below(str(self.base), folder)
-            os.link(os.path.join(published, path), target)
+            try:
+                os.link(os.path.join(published, path), target)
+            except OSError:  # no hard links here (another file system, say): made instead, and written
+                return False  # over any link made so far (a file is unlinked before it is written)
+        for path, sha, size, *_ in files:
             self.stats.files += 1
             self.stats.kept += 1
             self.stats.bytes += size
