@@ -66,8 +66,9 @@ def published_for(staging_dir: Path) -> str | None:
 
 
 def link_unchanged(staging_dir: Path, published: str | None) -> None:
-    """In a process that did not fork from the build (a Dask worker): link the files whose bytes did not
-    change as the build's own processes do, or (``None``) write every file."""
+    """Link the files written under ``staging_dir`` whose bytes are the ``published`` folder's, or (``None``)
+    write every file: set by the staging folder, inherited by forked workers, and set again from the recipe
+    in a process that did not fork from the build (a Dask worker)."""
     if published is None:
         _PUBLISHED.pop(str(staging_dir), None)
     else:
