@@ -76,7 +76,12 @@ def _serve(command: str, cwd: Path, env: dict[str, str]) -> str:
         raise AssertionError(f"{command}: nothing served within 60 s")
     finally:
         process.send_signal(signal.SIGINT)
-        process.communicate(timeout=30)
+        try:
+            process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:  # serve prints where its threads wait after 20 s: show it
+            process.kill()
+            out, err = process.communicate()
+            raise AssertionError(f"{command}: still running 30 s after Ctrl-C\n{out}\n{err}") from None
 
 
 def test_every_readme_shell_example_runs_as_written(tmp_path: Path) -> None:

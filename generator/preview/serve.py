@@ -21,6 +21,7 @@ server has been a CVE in both Zola and MkDocs).
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import html
 import logging
 import mimetypes
@@ -47,6 +48,7 @@ from .serve_http import IDLE_TIMEOUT, MAX_CONNECTIONS, listen
 from .watch import Watcher
 
 OVERLAY_ID = "badgedir-errors"
+STOP_REPORT = 20.0  # seconds after Ctrl-C: a preview not stopped by then prints where each thread waits (a bug)
 TYPES = {".html": "text/html; charset=utf-8", ".json": "application/json", ".js": "text/javascript; charset=utf-8",
          ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".vcf": "text/vcard; charset=utf-8",
          ".xml": "application/xml", ".txt": "text/plain; charset=utf-8"}
@@ -98,6 +100,7 @@ def serve(args: argparse.Namespace) -> int:
         place.close()
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
+        faulthandler.cancel_dump_traceback_later()
 
 
 def _run(args: argparse.Namespace, builder: IncrementalBuilder, preview: Preview, place: Resume,
@@ -125,6 +128,7 @@ def _run(args: argparse.Namespace, builder: IncrementalBuilder, preview: Preview
     except KeyboardInterrupt:
         pass
     finally:
+        faulthandler.dump_traceback_later(STOP_REPORT, exit=False)  # cancelled in serve() once everything stopped
         watcher.close()
         worker.join()  # lets a rebuild in progress finish its writes: never a half-written file
         loop.close(all_fds=True)
