@@ -22,6 +22,8 @@ from .publish.link_check import broken_links, content_links
 from .publish.links import Findings, Targets, planned_targets, static_paths
 from .read.content import read_content
 from .diagnostics import BuildFailed, Diagnostic, UsageError, errors_in
+from .model import Content
+from .engine.apart import apart
 from .engine.memory import collector_paused
 from .render.pages import Page, plan_pages
 from .engine.executors import Executor, LocalExecutor, open_executor
@@ -56,7 +58,11 @@ def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 
         raise UsageError(f"content folder {content_dir} does not exist")
     with collector_paused():  # millions of objects that live as long as the build
         progress.stage("reading content")
-        content, diagnostics = read_content(content_dir, jobs, store, as_of, executor, ledger)
+        if ledger is not None and store is not None and (executor is None or isinstance(executor, LocalExecutor)):
+            content, diagnostics, counts = apart(_read_counted, content_dir, jobs, store, as_of, executor, ledger)
+            store.add(counts)  # a warm read's scratch stays in a child (engine/apart.py); its result comes back
+        else:
+            content, diagnostics = read_content(content_dir, jobs, store, as_of, executor, ledger)
         site = None
         if content is not None:
             progress.stage("deciding tiers")
@@ -67,6 +73,14 @@ def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 
     if site is None or errors_in(diagnostics):
         raise BuildFailed(errors_in(diagnostics) or diagnostics)
     return site, sorted(diagnostics)
+
+
+def _read_counted(content_dir: Path, jobs: int, store: Store, as_of: date, executor: Executor | None,
+                  ledger: Ledger) -> tuple[Content | None, list[Diagnostic], Store]:
+    """:func:`read_content`, and the store's counts of the lookups it made, for the summary."""
+    mark = store.counts()
+    content, diagnostics = read_content(content_dir, jobs, store, as_of, executor, ledger)
+    return content, diagnostics, store.take_since(mark)
 
 
 def build(options: BuildOptions, progress: Progress | None = None,
