@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from .cache.inputs import Ledger
+from .cache.inputs import Head
 from .cache.memo import BuildMemo, recall_build
 from .cache.store import DiskStore, Store
 from .options import BuildOptions, BuildResult, Progress, resolve_as_of  # noqa: F401 (resolve_as_of: where it was)
@@ -47,7 +47,7 @@ from .record.changes import Previous, changes
 
 def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 1,
               progress: Progress | None = None, store: Store | None = None,
-              executor: Executor | None = None, ledger: Ledger | None = None) -> tuple[Site, list[Diagnostic]]:
+              executor: Executor | None = None, memo: BuildMemo | None = None) -> tuple[Site, list[Diagnostic]]:
     """Stages 1–3: everything short of rendering.  Raises :class:`BuildFailed` with every problem.
 
     ``executor`` reads the files and checks names (default: this machine's ``jobs`` processes); the
@@ -58,11 +58,14 @@ def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 
         raise UsageError(f"content folder {content_dir} does not exist")
     with collector_paused():  # millions of objects that live as long as the build
         progress.stage("reading content")
-        if ledger is not None and store is not None and (executor is None or isinstance(executor, LocalExecutor)):
-            content, diagnostics, counts = apart(_read_counted, content_dir, jobs, store, as_of, executor, ledger)
-            store.add(counts)  # a warm read's scratch stays in a child (engine/apart.py); its result comes back
+        if memo is not None and memo.keeps_ledger() and (executor is None or isinstance(executor, LocalExecutor)):
+            # a warm read's scratch (the ledger, the last readings) stays in a child (engine/apart.py)
+            content, diagnostics, counts, head = apart(_read_apart, content_dir, jobs, memo, as_of, executor)
+            memo.store.add(counts)
+            memo.adopt(head)
         else:
-            content, diagnostics = read_content(content_dir, jobs, store, as_of, executor, ledger)
+            content, diagnostics = read_content(content_dir, jobs, store, as_of, executor,
+                                                memo.ledger_now() if memo is not None else None)
         site = None
         if content is not None:
             progress.stage("deciding tiers")
@@ -75,12 +78,13 @@ def load_site(content_dir: Path, as_of: date, strict: bool = False, jobs: int = 
     return site, sorted(diagnostics)
 
 
-def _read_counted(content_dir: Path, jobs: int, store: Store, as_of: date, executor: Executor | None,
-                  ledger: Ledger) -> tuple[Content | None, list[Diagnostic], Store]:
-    """:func:`read_content`, and the store's counts of the lookups it made, for the summary."""
-    mark = store.counts()
-    content, diagnostics = read_content(content_dir, jobs, store, as_of, executor, ledger)
-    return content, diagnostics, store.take_since(mark)
+def _read_apart(content_dir: Path, jobs: int, memo: BuildMemo, as_of: date,
+                executor: Executor | None) -> tuple[Content | None, list[Diagnostic], Store, Head | None]:
+    """:func:`read_content` in the child: with the store's counts of its lookups (for the summary) and the
+    ledger in brief (for the memo of this build), which is all of the ledger the parent keeps."""
+    mark = memo.store.counts()
+    content, diagnostics = read_content(content_dir, jobs, memo.store, as_of, executor, memo.ledger_now())
+    return content, diagnostics, memo.store.take_since(mark), memo.head
 
 
 def build(options: BuildOptions, progress: Progress | None = None,
@@ -113,7 +117,7 @@ def _build(options: BuildOptions, executor: Executor, memo: BuildMemo, progress:
     executor.require([folder for folder in (options.content, options.templates, options.cache)
                       if folder is not None])  # a worker elsewhere reads through these paths (and writes the cache)
     site, warnings = load_site(options.content, options.as_of, options.strict, options.jobs, progress, store,
-                               executor, memo.ledger_now())
+                               executor, memo)
     memo.release()
     previous = _previous_copy(options)
     record = record_files(site, previous.feed if previous else None, options.sign_key)

@@ -74,8 +74,7 @@ class BuildMemo:
         last = self.store.get_value("builds", self.key)
         if not (isinstance(last, tuple) and len(last) == 3 and isinstance(last[0], Head)
                 and isinstance(last[2], BuildResult)) or last[1] != published_identity(self.output):
-            self._ledger()  # hashed now, for the next build: a damaged entry is counted in this build's summary
-            return None
+            return None  # the ledger is taken where the content is read (build.py), for the next build
         head, _, result = last
         _, stats, where = self.scan
         if not unchanged(head, stats, where) or head.racy:
@@ -103,7 +102,16 @@ class BuildMemo:
 
     def ledger_now(self) -> Ledger | None:
         """The ledger of the inputs as :meth:`recall` saw them (None when this build keeps no memo)."""
-        return self._ledger() if self.scan is not None or self.ledger is not None else None
+        return self._ledger() if self.keeps_ledger() else None
+
+    def keeps_ledger(self) -> bool:
+        """Whether this build has a ledger of its inputs (it keeps a memo), taken or still to take."""
+        return self.scan is not None or self.ledger is not None
+
+    def adopt(self, head: Head | None) -> None:
+        """The ledger in brief, as it was taken elsewhere (where the content was read, apart): all that
+        :meth:`remember` needs of it."""
+        self.head, self.scan = head, None
 
     def release(self) -> None:
         """The build no longer needs the ledger (100,000 entries): not carried into the workers it forks."""
