@@ -44,3 +44,34 @@ def test_a_child_that_ends_without_a_result_is_an_error_not_a_hang() -> None:
     with pytest.raises(RuntimeError, match=r"ended without its result \(exit status 3\)"):
         apart(_dies)
     assert not _children()
+
+
+def test_a_build_that_keeps_a_memo_reads_apart_and_its_memo_still_answers(tmp_path, monkeypatch) -> None:
+    """The content is read in a child, which takes the ledger; what the parent learns of it (the memo's
+    head) is enough for the next build with nothing changed to be answered whole."""
+    from datetime import timedelta
+
+    from conftest import AS_OF, THREE_TIERS, make_content
+    from test_memo import _build, _kept_whole, _settle
+
+    import generator.build
+    from generator.read.content import read_content
+
+    _settle(monkeypatch)
+    readers = tmp_path / "readers"
+
+    def reading(*args, **kwargs):
+        with open(readers, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        return read_content(*args, **kwargs)
+
+    monkeypatch.setattr(generator.build, "read_content", reading)
+    content, cache, site = make_content(tmp_path, THREE_TIERS), tmp_path / "cache", tmp_path / "site"
+    _build(content, site, cache)
+    warm = _build(content, site, cache, as_of=AS_OF + timedelta(days=1))
+    assert not _kept_whole(warm) and 0 < warm.kept < warm.files  # built again: the dated files written, the rest kept
+    assert _kept_whole(_build(content, site, cache, as_of=AS_OF + timedelta(days=1)))
+    pids = readers.read_text().split()
+    assert len(pids) == 2 and str(os.getpid()) not in pids  # both builds that read did so in a child
+    _build(content, tmp_path / "cold", None)  # --no-cache: nothing to keep apart, read in place
+    assert readers.read_text().split()[2:] == [str(os.getpid())]
