@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import shown
+from ..engine.apart import apart
 from ..options import BuildOptions, BuildResult
 from ..publish.staging import check_output_location
 from .inputs import Head, Ledger, Stats, take_ledger, take_stats, unchanged
@@ -49,6 +50,7 @@ class BuildMemo:
     scan: tuple[int, Stats, dict[str, str]] | None = None  # the inputs' stat, taken before anything is read
     ledger: Ledger | None = None
     head: Head | None = None  # the ledger in brief, once taken: what the memo of this build records
+    stored: bool = False  # the ledger was taken apart and is in the store, not here (see _take_apart)
 
     @classmethod
     def open(cls, options: BuildOptions, store: Store | None = None, purpose: str = "build") -> "BuildMemo":
@@ -78,7 +80,7 @@ class BuildMemo:
         head, _, result = last
         _, stats, where = self.scan
         if not unchanged(head, stats, where) or head.racy:
-            self._ledger()  # which files changed, and whether their bytes did
+            self._take_apart()  # which files changed, and whether their bytes did
             if self.head is None or self.head.digest != head.digest:
                 return None
             self.remember(result)  # touched but not edited, or no longer racy: known by their stat from now on
@@ -92,7 +94,8 @@ class BuildMemo:
         identity = published_identity(self.output)
         if identity is None:
             return
-        self._ledger()
+        if self.head is None:
+            self._ledger()
         self.store.put_value("builds", self.key, (self.head, identity, replace(result, notes=(), seconds=0.0)))
 
     def forget(self) -> None:
@@ -106,7 +109,7 @@ class BuildMemo:
 
     def keeps_ledger(self) -> bool:
         """Whether this build has a ledger of its inputs (it keeps a memo), taken or still to take."""
-        return self.scan is not None or self.ledger is not None
+        return self.scan is not None or self.ledger is not None or self.stored
 
     def adopt(self, head: Head | None) -> None:
         """The ledger in brief, as it was taken elsewhere (where the content was read, apart): all that
@@ -117,20 +120,41 @@ class BuildMemo:
         """The build no longer needs the ledger (100,000 entries): not carried into the workers it forks."""
         self.ledger = None
 
-    def _ledger(self) -> Ledger | None:
+    def _ledger(self, store_always: bool = False) -> Ledger | None:
         """The ledger of the files seen by :meth:`recall`, from the last one and the files it cannot vouch
         for, saved at once (it is facts about files, whatever the build makes of them)."""
         if self.ledger is None and self.scan is not None:
             before = self.store.get_value("inputs", self._ledger_key())
             self.ledger = take_ledger(*self.scan, before if isinstance(before, Ledger) else None)
             self.head = self.ledger.head(self.scan[1])
-            if self.ledger.hashed or not isinstance(before, Ledger):
+            if self.ledger.hashed or not isinstance(before, Ledger) or store_always:
                 self.store.put_value("inputs", self._ledger_key(), self.ledger)
             self.scan = None  # the stat of every file: its digest is in ``head`` now
+        elif self.ledger is None and self.stored:
+            stored = self.store.get_value("inputs", self._ledger_key())
+            self.ledger = stored if isinstance(stored, Ledger) else None  # gone: no reading is reused, none wrong
         return self.ledger
+
+    def _take_apart(self) -> None:
+        """Take the ledger in a forked child, which stores it; only its brief (the head) comes back.
+
+        Why: 100,000 entries unpickled and dropped here would leave holes in this heap that the render
+        workers copy (engine/apart.py); the child that reads the content loads the stored ledger.
+        """
+        if self.scan is None:
+            return
+        self.head, counts = apart(_head_of_ledger, self)
+        self.store.add(counts)  # a damaged entry is counted in this build's summary
+        self.scan, self.stored = None, True
 
     def _ledger_key(self) -> str:
         return digest("inputs", str(self.roots["content"]), str(self.roots["templates"]))
+
+
+def _head_of_ledger(memo: BuildMemo) -> tuple[Head | None, Store]:
+    mark = memo.store.counts()
+    memo._ledger(store_always=True)
+    return memo.head, memo.store.take_since(mark)
 
 
 def recall_build(options: BuildOptions) -> tuple[BuildMemo, BuildResult | None]:
