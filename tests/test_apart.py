@@ -41,9 +41,10 @@ def test_an_exception_in_the_child_comes_back_with_its_traceback() -> None:
 
 
 def test_a_child_that_ends_without_a_result_is_an_error_not_a_hang() -> None:
+    before = _children()  # the suite's other tests may have left processes of their own
     with pytest.raises(RuntimeError, match=r"ended without its result \(exit status 3\)"):
         apart(_dies)
-    assert not _children()
+    assert _children() <= before  # the child was reaped
 
 
 def test_a_build_that_keeps_a_memo_reads_apart_and_its_memo_still_answers(tmp_path, monkeypatch) -> None:
